@@ -1,0 +1,13 @@
+export { type ChildProcessHandle, spawnChild, waitForLine } from "./child-process-handle.ts";
+export { freePort } from "./free-port.ts";
+export { type NatsServerOptions, type StartedNatsServer, startNatsServer } from "./start-nats-server.ts";
+export {
+  type SimControl,
+  type SimFault,
+  type SimScenario,
+  type SimulatorOptions,
+  type SimulatorVersion,
+  type StartedSimulator,
+  startSimulator,
+} from "./start-simulator.ts";
+export { createTempDir, type TempDir } from "./temp-dir.ts";

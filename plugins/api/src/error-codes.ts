@@ -1,0 +1,66 @@
+/**
+ * Every stable error code of MTX Fleet, with what it means and what to do.
+ * Codes are never renamed or reused; `docs/errors.md` is checked against this table.
+ */
+export const ERROR_CODES = {
+  MTX_INTERNAL: {
+    meaning: "An unexpected failure inside MTX Fleet.",
+    action: "Report it with the log line that carries the same requestId.",
+  },
+  MTX_INVALID_INPUT: {
+    meaning: "A value given to MTX Fleet (argument, body, file, environment) is not valid.",
+    action: "Read `details.issues`: each names the field and the fix.",
+  },
+  MTX_MEDIAMTX_UNREACHABLE: {
+    meaning: "The MediaMTX Control API could not be reached (connection refused, reset, DNS).",
+    action: "Check that MediaMTX runs with `api: yes` and that `apiAddress` is reachable.",
+  },
+  MTX_MEDIAMTX_TIMEOUT: {
+    meaning: "MediaMTX did not answer within the client's timeout.",
+    action: "Check the node's load; raise `timeoutMs` only if MediaMTX is known to be slow.",
+  },
+  MTX_MEDIAMTX_UNAUTHORIZED: {
+    meaning: "MediaMTX refused the credentials (HTTP 401) for the `api` action.",
+    action: "Give the client a user with the `api` permission in `authInternalUsers`.",
+  },
+  MTX_MEDIAMTX_NOT_FOUND: {
+    meaning: "MediaMTX has no such path, path configuration, connection or session (HTTP 404).",
+    action: "List the objects first; runtime paths of regex configs vanish when idle.",
+  },
+  MTX_MEDIAMTX_INVALID_CONFIG: {
+    meaning:
+      "MediaMTX rejected a configuration write (HTTP 400); `details.mediamtxMessage` has its own words.",
+    action: "Fix the value MediaMTX names; nothing was changed on the node.",
+  },
+  MTX_MEDIAMTX_BAD_REQUEST: {
+    meaning: "MediaMTX rejected a read or an action as malformed (HTTP 400), e.g. bad pagination or id.",
+    action: "Read `details.mediamtxMessage`; this is usually a bug in the caller.",
+  },
+  MTX_MEDIAMTX_PROTOCOL_DISABLED: {
+    meaning: "The endpoint belongs to a protocol server that is disabled on the node (plain-text 404).",
+    action: "Enable the protocol in mediamtx.yml, or treat its list as empty.",
+  },
+  MTX_MEDIAMTX_SERVER_ERROR: {
+    meaning: "MediaMTX answered 5xx (shutting down, or an internal failure).",
+    action: "Retry with backoff; check the MediaMTX log.",
+  },
+  MTX_MEDIAMTX_BAD_RESPONSE: {
+    meaning: "MediaMTX answered something that is not the documented shape.",
+    action: "Check the node's version; report the body kept in `details`.",
+  },
+  MTX_MEDIAMTX_REDACTED_SECRET: {
+    meaning: "A write carried the literal `<redacted>` that MediaMTX returns instead of passwords.",
+    action: "Send the real secret from your own source of truth, or leave the field out.",
+  },
+  MTX_MEDIAMTX_UNSUPPORTED: {
+    meaning: "The node's MediaMTX version does not have this feature.",
+    action: "Upgrade MediaMTX on the node (see `details.since`).",
+  },
+  MTX_GRPC_CALL_FAILED: {
+    meaning: "A gRPC call failed; `details.grpcCode` has the gRPC status.",
+    action: "See the message; transient codes (UNAVAILABLE) are retried by the link.",
+  },
+} as const satisfies Record<string, { meaning: string; action: string }>;
+
+/** A stable `MTX_*` error code. */
+export type MtxErrorCode = keyof typeof ERROR_CODES;
