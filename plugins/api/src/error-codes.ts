@@ -56,6 +56,32 @@ export const ERROR_CODES = {
     meaning: "The node's MediaMTX version does not have this feature.",
     action: "Upgrade MediaMTX on the node (see `details.since`).",
   },
+  MTX_PLUGIN_INVALID: {
+    meaning:
+      "A plugin could not be loaded, or what it exports is not a plugin definition with a valid manifest.",
+    action: "Check the package name or path in the agent config and the plugin's `definePlugin` call.",
+  },
+  MTX_PLUGIN_API_MISMATCH: {
+    meaning: "The plugin's `apiRange` does not include this agent's plugin API version.",
+    action: "Install a plugin version built for this API (see `details.apiVersion`).",
+  },
+  MTX_PLUGIN_MISSING_DEPENDENCY: {
+    meaning: "A plugin names a dependency that is not configured or not enabled.",
+    action: "Enable the plugin named in `details.missing`, or remove the dependent plugin.",
+  },
+  MTX_PLUGIN_DEPENDENCY_CYCLE: {
+    meaning: "Plugins depend on each other in a cycle, so none of them can start first.",
+    action: "Break the cycle named in `details.cycle`.",
+  },
+  MTX_PLUGIN_TIMEOUT: {
+    meaning:
+      "A plugin did not finish a call (setup, start, stop, reconfigure, health) within its time limit.",
+    action: "The host marks it failed and restarts it with backoff; check the plugin's log lines.",
+  },
+  MTX_PLUGIN_FAILED: {
+    meaning: "A plugin threw from a call, a scheduled task or an event handler.",
+    action: "The host restarts it with backoff; `details` and the log carry the original error.",
+  },
   MTX_GRPC_CALL_FAILED: {
     meaning: "A gRPC call failed; `details.grpcCode` has the gRPC status.",
     action: "See the message; transient codes (UNAVAILABLE) are retried by the link.",

@@ -1,0 +1,31 @@
+import type { Clock } from "./clock.ts";
+import type { EventBus } from "./event-bus.ts";
+import type { Logger } from "./logger.ts";
+import type { PluginHttp } from "./plugin-http.ts";
+import type { PluginMetrics } from "./plugin-metrics.ts";
+import type { PluginStore } from "./plugin-store.ts";
+import type { Scheduler } from "./scheduler.ts";
+
+/** Who this agent is, as far as a plugin needs to know. */
+export interface NodeIdentity {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * Everything a plugin may use, scoped to it: whatever it registers through the context
+ * (listeners, timers, metrics) is removed by the host when the plugin stops, and `signal`
+ * aborts at that moment.
+ */
+export interface PluginContext {
+  readonly node: NodeIdentity;
+  readonly logger: Logger;
+  readonly metrics: PluginMetrics;
+  readonly store: PluginStore;
+  readonly events: EventBus;
+  readonly scheduler: Scheduler;
+  readonly clock: Clock;
+  readonly http: PluginHttp;
+  /** Aborted when the plugin is stopped or restarted; pass it to every long operation. */
+  readonly signal: AbortSignal;
+}
