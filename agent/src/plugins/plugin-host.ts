@@ -226,7 +226,10 @@ export class PluginHost {
       routes: new Map(),
     };
     this.#entries.set(spec.name, entry);
-    if (spec.definition instanceof MtxError) return this.#reject(entry, spec.definition);
+    if (spec.definition instanceof MtxError) {
+      this.#reject(entry, spec.definition);
+      return;
+    }
     try {
       entry.config = parseConfig(spec.definition.config, spec.config, `plugins.${spec.name}.config`);
     } catch (error) {
@@ -250,7 +253,10 @@ export class PluginHost {
     const waitingFor = (definition.manifest.dependencies ?? []).filter(
       (dependency) => this.#entries.get(dependency)?.state.kind !== "running",
     );
-    if (waitingFor.length > 0) return this.#setState(entry, { kind: "blocked", waitingFor });
+    if (waitingFor.length > 0) {
+      this.#setState(entry, { kind: "blocked", waitingFor });
+      return;
+    }
 
     const generation = ++entry.generation;
     const scope = new PluginScope();

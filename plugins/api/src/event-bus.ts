@@ -7,7 +7,6 @@
  * }
  * ```
  */
-// biome-ignore lint/suspicious/noEmptyInterface: extended by module augmentation
 export interface MtxEvents {
   /** A plugin changed state (emitted by the host). */
   "plugin.state": { readonly plugin: string; readonly state: string; readonly error?: string };
