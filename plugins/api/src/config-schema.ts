@@ -1,7 +1,20 @@
+import { Ajv, type ValidateFunction } from "ajv";
 import type { Static, TSchema } from "typebox";
-import { Compile } from "typebox/compile";
-import Value from "typebox/value";
 import { MtxError } from "./mtx-error.ts";
+
+// ajv reports every error at once (allErrors) and fills `default`s wherever a subschema is
+// evaluated, including values of records; TypeBox schemas are plain JSON Schema.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+function validatorFor(schema: TSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (validate === undefined) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
 
 /** One problem found in a config value: where it is and what is wrong, in words. */
 export interface ConfigIssue {
@@ -35,16 +48,11 @@ function describe(
   const subject = field === "" ? "the value" : field;
   switch (error.keyword) {
     case "additionalProperties": {
-      const extra = (error.params.additionalProperties as readonly string[] | undefined) ?? [];
-      const names = extra.map((name) => [field, name].filter((p) => p !== "").join("."));
-      return {
-        path: field,
-        message: `${names.join(", ")}: unknown option (remove it or check its spelling)`,
-      };
+      const name = [field, String(error.params.additionalProperty)].filter((p) => p !== "").join(".");
+      return { path: field, message: `${name}: unknown option (remove it or check its spelling)` };
     }
     case "required": {
-      const missing = (error.params.requiredProperties as readonly string[] | undefined) ?? [];
-      return { path: field, message: `${subject} needs ${missing.join(", ")}` };
+      return { path: field, message: `${subject} needs ${String(error.params.missingProperty)}` };
     }
     case "anyOf": {
       const values = allowed.get(error.instancePath);
@@ -52,8 +60,11 @@ function describe(
         values === undefined ? "the allowed values" : values.map((v) => JSON.stringify(v)).join(", ");
       return { path: field, message: `${subject} must be one of ${list}` };
     }
-    // Each anyOf branch reports separately; the anyOf line above says it once.
+    // Each branch of a literal union reports separately; the anyOf line says it once.
     case "const":
+      return allowed.has(`${error.instancePath}#anyOf`)
+        ? undefined
+        : { path: field, message: `${subject} must be ${JSON.stringify(error.params.allowedValue)}` };
     case "boolean":
       return undefined;
     default:
@@ -62,11 +73,11 @@ function describe(
 }
 
 /** Turns schema errors into issues that name the field and the fix, without duplicates. */
-export function configIssues(schema: TSchema, value: unknown, prefix = ""): readonly ConfigIssue[] {
-  const errors = [...(Value.Errors(schema, value) as Iterable<RawError>)];
+function configIssues(errors: readonly RawError[], prefix: string): readonly ConfigIssue[] {
   // Literal unions report one `const` error per branch: collect them to list the choices.
   const allowed = new Map<string, unknown[]>();
   for (const error of errors) {
+    if (error.keyword === "anyOf") allowed.set(`${error.instancePath}#anyOf`, []);
     if (error.keyword !== "const") continue;
     const list = allowed.get(error.instancePath) ?? [];
     list.push(error.params.allowedValue);
@@ -97,10 +108,10 @@ function deepFreeze<T>(value: T): T {
  * `prefix` is prepended to field paths (e.g. `plugins.probe.config`).
  */
 export function parseConfig<S extends TSchema>(schema: S, input: unknown, prefix = ""): Readonly<Static<S>> {
-  const value = Value.Default(schema, structuredClone(input ?? {}));
-  const check = Compile(schema);
-  if (check.Check(value)) return deepFreeze(value as Static<S>);
-  const issues = configIssues(schema, value, prefix);
+  const value: unknown = structuredClone(input ?? {});
+  const validate = validatorFor(schema);
+  if (validate(value)) return deepFreeze(value as Static<S>);
+  const issues = configIssues((validate.errors ?? []) as RawError[], prefix);
   const where = prefix === "" ? "config" : prefix;
   throw new MtxError("MTX_INVALID_INPUT", `invalid ${where}: ${issues.map((i) => i.message).join("; ")}`, {
     details: { issues },

@@ -1,7 +1,7 @@
 export type { Static, TSchema } from "typebox";
 export { Type } from "typebox";
 export type { Clock } from "./clock.ts";
-export { type ConfigIssue, configIssues, configJsonSchema, parseConfig } from "./config-schema.ts";
+export { type ConfigIssue, configJsonSchema, parseConfig } from "./config-schema.ts";
 export {
   definePlugin,
   type PluginDefinition,
