@@ -11,6 +11,18 @@ export const ERROR_CODES = {
     meaning: "A value given to MTX Fleet (argument, body, file, environment) is not valid.",
     action: "Read `details.issues`: each names the field and the fix.",
   },
+  MTX_UNAUTHORIZED: {
+    meaning: "The request carries no valid credential (token) for an action that needs one.",
+    action: "Send `Authorization: Bearer <token>` with the configured token.",
+  },
+  MTX_FORBIDDEN: {
+    meaning: "The credential is valid but not allowed to do this, or writes are disabled.",
+    action: "Use a credential with the needed role; on the agent, set `localApi.token` to enable writes.",
+  },
+  MTX_NOT_FOUND: {
+    meaning: "The requested object (plugin, stream, event, route) does not exist.",
+    action: "List the collection first; check the id or name.",
+  },
   MTX_MEDIAMTX_UNREACHABLE: {
     meaning: "The MediaMTX Control API could not be reached (connection refused, reset, DNS).",
     action: "Check that MediaMTX runs with `api: yes` and that `apiAddress` is reachable.",

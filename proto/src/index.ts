@@ -1,0 +1,36 @@
+// The front door of @mtx-fleet/proto: the mtx.v1 contract types and the grpc-js adapter.
+// The test-only mtx.testing.v1 service is deliberately not exported.
+
+export type { AddServiceOptions } from "./add-service.ts";
+export { addService } from "./add-service.ts";
+export type { CallOptions } from "./call-options.ts";
+export type { ClientMethod, CreateClientOptions, ServiceClient } from "./create-client.ts";
+export { createClient, DEFAULT_UNARY_TIMEOUT_MS } from "./create-client.ts";
+export {
+  ERROR_DETAIL_METADATA_KEY,
+  errorToGrpcStatus,
+  INTERNAL_ERROR_MESSAGE,
+} from "./error-to-grpc-status.ts";
+export type { ErrorDetail } from "./gen/mtx/v1/error_detail_pb.ts";
+export { ErrorDetailSchema, file_mtx_v1_error_detail } from "./gen/mtx/v1/error_detail_pb.ts";
+export type { Event, HookReceived, PathAvailability } from "./gen/mtx/v1/event_pb.ts";
+export {
+  EventSchema,
+  file_mtx_v1_event,
+  HookReceivedSchema,
+  PathAvailabilitySchema,
+} from "./gen/mtx/v1/event_pb.ts";
+export type { NodeRef, StreamRef } from "./gen/mtx/v1/refs_pb.ts";
+export {
+  Environment,
+  EnvironmentSchema,
+  file_mtx_v1_refs,
+  NodeRefSchema,
+  StreamRefSchema,
+} from "./gen/mtx/v1/refs_pb.ts";
+export { grpcErrorToMtxError } from "./grpc-error-to-mtx-error.ts";
+export { GRPC_STATUS_FOR_CODE, grpcStatusForCode } from "./grpc-status-for-code.ts";
+export type { BidiStream } from "./open-bidi-stream.ts";
+export type { MethodImpl, ServerCallContext, ServiceImpl } from "./service-impl.ts";
+export type { ProtoMethodDefinition } from "./to-grpc-service-definition.ts";
+export { toGrpcMethodDefinition, toGrpcServiceDefinition } from "./to-grpc-service-definition.ts";
