@@ -83,6 +83,19 @@ export const AgentConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    pluginHost: Type.Object(
+      {
+        callTimeoutMs: Type.Integer({
+          minimum: 10,
+          default: 10_000,
+          description: "Limit of setup/start/reconfigure.",
+        }),
+        stopTimeoutMs: Type.Integer({ minimum: 10, default: 5_000 }),
+        restartBaseMs: Type.Integer({ minimum: 10, default: 1_000, description: "First restart delay." }),
+        restartMaxMs: Type.Integer({ minimum: 10, default: 300_000, description: "Longest restart delay." }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     plugins: Type.Record(Type.String({ pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$" }), pluginEntry, {
       default: {},
       additionalProperties: false,

@@ -43,6 +43,7 @@ describe("loadAgentConfig", () => {
       localApi: { host: "127.0.0.1", port: 9980 },
       log: { level: "info" },
       outbox: { maxBytes: 268435456, maxAgeHours: 168 },
+      pluginHost: { callTimeoutMs: 10000, stopTimeoutMs: 5000, restartBaseMs: 1000, restartMaxMs: 300000 },
       plugins: {},
     });
   });

@@ -153,6 +153,16 @@ export class PluginHost {
     await this.#run(entry);
   }
 
+  /** Stops a plugin and starts it again (an operator action); a final failure stays final. */
+  async restart(name: string): Promise<void> {
+    const entry = this.#entries.get(name);
+    if (entry === undefined || (entry.state.kind === "failed" && entry.state.retryAt === null)) return;
+    await this.#stopEntry(entry);
+    entry.restarts += 1;
+    this.#metrics.restart(name);
+    await this.#run(entry);
+  }
+
   /** Stops and forgets a plugin (it was removed from the config). */
   async remove(name: string): Promise<void> {
     const entry = this.#entries.get(name);

@@ -20,12 +20,15 @@ export interface ChildProcessHandle {
   readonly pid: number;
   /** The last 64 KiB of stderr, for error messages. */
   stderrTail(): string;
+  /** The last 256 KiB of stdout (e.g. a daemon's JSON log lines). */
+  stdoutTail(): string;
   /** Resolves with the exit code (or signal name) once the child has exited. */
   readonly exited: Promise<number | string>;
   stop(): Promise<number | string>;
 }
 
 const STDERR_KEEP_BYTES = 64 * 1024;
+const STDOUT_KEEP_BYTES = 256 * 1024;
 
 export function spawnChild(command: string, options: SpawnChildOptions = {}): ChildProcessHandle {
   const { args = [], env = process.env, cwd, killAfterMs = DEFAULT_KILL_AFTER_MS } = options;
@@ -36,6 +39,11 @@ export function spawnChild(command: string, options: SpawnChildOptions = {}): Ch
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
+  let stdout = "";
+  child.stdout?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => {
+    stdout = (stdout + chunk).slice(-STDOUT_KEEP_BYTES);
+  });
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (chunk: string) => {
     stderr = (stderr + chunk).slice(-STDERR_KEEP_BYTES);
@@ -76,6 +84,7 @@ export function spawnChild(command: string, options: SpawnChildOptions = {}): Ch
     child,
     pid: child.pid ?? -1,
     stderrTail: () => stderr,
+    stdoutTail: () => stdout,
     exited,
     stop,
   };
@@ -104,9 +113,7 @@ export async function waitForLine<T>(
           buffer = buffer.slice(index + 1);
           const value = parse(line);
           if (value !== undefined) {
-            // Keep draining stdout so a chatty child never blocks on a full pipe.
             stdout.off("data", onData);
-            stdout.resume();
             resolve(value);
             return;
           }

@@ -1,5 +1,6 @@
 export { type ChildProcessHandle, spawnChild, waitForLine } from "./child-process-handle.ts";
 export { freePort } from "./free-port.ts";
+export { type AgentOptions, type StartedAgent, startAgent, TEST_AGENT_TOKEN } from "./start-agent.ts";
 export { type NatsServerOptions, type StartedNatsServer, startNatsServer } from "./start-nats-server.ts";
 export {
   type SimControl,

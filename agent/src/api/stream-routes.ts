@@ -1,0 +1,51 @@
+import { Type } from "@mtx-fleet/plugin-api";
+import type { FastifyInstance } from "fastify";
+import type { LocalApiDeps } from "./create-local-api.ts";
+
+const StreamsQuery = Type.Object(
+  {
+    page: Type.Integer({ minimum: 0, default: 0 }),
+    perPage: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+    available: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * `/api/v1/streams`: the paths of the last good snapshot (no extra MediaMTX request), with the
+ * counters' rates. Probe readers will be removed from `readers` once the probe plugin exists.
+ */
+export function registerStreamRoutes(app: FastifyInstance, deps: LocalApiDeps): void {
+  app.get<{ Querystring: { page: number; perPage: number; available?: boolean } }>(
+    "/api/v1/streams",
+    { schema: { querystring: StreamsQuery } },
+    async (request) => {
+      const current = deps.poller.current();
+      const { page, perPage, available } = request.query;
+      const paths = (current?.snapshot.paths ?? []).filter(
+        (path) => available === undefined || path.available === available,
+      );
+      const items = paths.slice(page * perPage, (page + 1) * perPage).map((path) => {
+        const delta = current?.snapshot.deltas.get(path.name);
+        return {
+          ...path,
+          inboundBytesPerSecond: delta?.inboundBytesPerSecond ?? null,
+          outboundBytesPerSecond: delta?.outboundBytesPerSecond ?? null,
+        };
+      });
+      return {
+        snapshot:
+          current === null
+            ? null
+            : {
+                takenAt: new Date(current.takenAt).toISOString(),
+                ageMs: current.ageMs,
+                stale: current.stale,
+              },
+        itemCount: paths.length,
+        pageCount: Math.ceil(paths.length / perPage),
+        items,
+      };
+    },
+  );
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// mtx-agent: owns the process — arguments, signals, the root logger and the only
+// process.exit. Everything else lives in startAgent().
+import { readFileSync } from "node:fs";
+import { MtxError, type PluginDefinition } from "@mtx-fleet/plugin-api";
+import { systemMetricsPlugin } from "@mtx-fleet/plugin-system-metrics";
+import { pino } from "pino";
+import { DEFAULT_AGENT_CONFIG_PATH } from "./config/agent-config-schema.ts";
+import { type LoadedAgentConfig, loadAgentConfig } from "./config/load-agent-config.ts";
+import { type RunningAgent, startAgent } from "./start-agent.ts";
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+const BUILTINS: readonly PluginDefinition[] = [systemMetricsPlugin as unknown as PluginDefinition];
+
+const USAGE = `usage: mtx-agent [--config FILE]          run the agent (default ${DEFAULT_AGENT_CONFIG_PATH})
+       mtx-agent check-config [FILE]     validate a config file and exit (0 = valid)
+       mtx-agent --version`;
+
+/** Secrets never reach the log, whatever object carries them. */
+const REDACT = [
+  "password",
+  "token",
+  "*.password",
+  "*.token",
+  "*.*.password",
+  "*.*.token",
+  "headers.authorization",
+  "*.headers.authorization",
+];
+
+function parseArgs(argv: readonly string[]): { command: "run" | "check" | "version" | "help"; file: string } {
+  const [first, second, third] = argv;
+  if (first === "--version" || first === "-v") return { command: "version", file: "" };
+  if (first === "--help" || first === "-h") return { command: "help", file: "" };
+  if (first === "check-config") return { command: "check", file: second ?? DEFAULT_AGENT_CONFIG_PATH };
+  if (first === undefined) return { command: "run", file: DEFAULT_AGENT_CONFIG_PATH };
+  if (first === "--config" && second !== undefined && third === undefined)
+    return { command: "run", file: second };
+  return { command: "help", file: "" };
+}
+
+function describeConfigError(error: unknown): string {
+  const mtx = MtxError.from(error, "MTX_INVALID_INPUT");
+  const issues = (mtx.details?.issues as Array<{ message: string }> | undefined) ?? [];
+  return issues.length > 1
+    ? `${mtx.message.split(": ")[0]}:\n${issues.map((i) => `  - ${i.message}`).join("\n")}`
+    : mtx.message;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.command === "version") {
+    process.stdout.write(`mtx-agent ${VERSION}\n`);
+    return 0;
+  }
+  if (args.command === "help") {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  let loaded: LoadedAgentConfig;
+  try {
+    loaded = await loadAgentConfig(args.file);
+  } catch (error) {
+    process.stderr.write(`mtx-agent: ${describeConfigError(error)}\n`);
+    return 1;
+  }
+  if (args.command === "check") {
+    process.stdout.write(
+      `${args.file}: valid (node '${loaded.config.node.name}', ${Object.keys(loaded.config.plugins).length} plugin entries)\n`,
+    );
+    return 0;
+  }
+
+  const logger = pino({
+    level: loaded.config.log.level,
+    base: { node: loaded.config.node.name },
+    redact: { paths: REDACT, censor: "[redacted]" },
+  });
+  // A plugin's stray promise or callback must not take the daemon down: log it and go on.
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
+  process.on("uncaughtException", (error) => logger.error({ err: error }, "uncaught exception"));
+
+  let agent: RunningAgent;
+  try {
+    agent = await startAgent({ loaded, logger, version: VERSION, builtins: BUILTINS });
+  } catch (error) {
+    logger.fatal({ err: MtxError.from(error).toJSON() }, "agent could not start");
+    return 1;
+  }
+
+  return await new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "stopping");
+      void agent.stop().then(() => {
+        logger.info({}, "stopped");
+        resolve(0);
+      });
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGHUP", () => {
+      loadAgentConfig(args.file)
+        .then((next) => agent.reload(next))
+        .catch((error: unknown) =>
+          logger.error(
+            { err: MtxError.from(error).toJSON() },
+            "config reload rejected; kept the running config",
+          ),
+        );
+    });
+  });
+}
+
+process.exit(await main());
