@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { DEFAULT_AGENT_CONFIG_PATH } from "./config/agent-config-schema.ts";
 import { type LoadedAgentConfig, loadAgentConfig } from "./config/load-agent-config.ts";
 import { type RunningAgent, startAgent } from "./start-agent.ts";
+import { createSdNotifier } from "./systemd/sd-notify.ts";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
   process.on("uncaughtException", (error) => logger.error({ err: error }, "uncaught exception"));
 
+  const notifier = createSdNotifier({ env: process.env, logger });
   let agent: RunningAgent;
   try {
     agent = await startAgent({ loaded, logger, version: VERSION, builtins: BUILTINS });
@@ -89,6 +91,14 @@ async function main(): Promise<number> {
     logger.fatal({ err: MtxError.from(error).toJSON() }, "agent could not start");
     return 1;
   }
+  await notifier.ready(`serving ${agent.localApiUrl}`);
+  // The watchdog is fed from the event loop: a blocked loop (a runaway plugin) stops the pings
+  // and systemd restarts the agent.
+  const watchdog =
+    notifier.watchdogIntervalMs === null
+      ? undefined
+      : setInterval(() => void notifier.watchdog(), notifier.watchdogIntervalMs);
+  watchdog?.unref();
 
   return await new Promise<number>((resolve) => {
     let stopping = false;
@@ -96,10 +106,14 @@ async function main(): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, "stopping");
-      void agent.stop().then(() => {
-        logger.info({}, "stopped");
-        resolve(0);
-      });
+      clearInterval(watchdog);
+      void notifier
+        .stopping()
+        .then(() => agent.stop())
+        .then(() => {
+          logger.info({}, "stopped");
+          resolve(0);
+        });
     };
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));

@@ -107,6 +107,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     });
     const host = new PluginHost({
       logger,
+      mediamtx: { client, poller },
       registry,
       bus,
       node: { id: config.node.name, name: config.node.name },

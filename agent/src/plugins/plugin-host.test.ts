@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { createMediaMtxClient, createSnapshotPoller } from "@mtx-fleet/mediamtx";
 import { definePlugin, type MtxError, type PluginDefinition, Type } from "@mtx-fleet/plugin-api";
 import { createTempDir, type TempDir } from "@mtx-fleet/testkit";
 import { pino } from "pino";
@@ -26,8 +27,11 @@ async function newHost(): Promise<PluginHost> {
   const store = await openLocalStore({ file: `${dir.path}/state.json`, defaults: {} });
   registry = new Registry();
   bus = new AgentEventBus(logger);
+  // A client for a port nothing listens on: these tests never start the poller.
+  const client = createMediaMtxClient({ baseUrl: "http://127.0.0.1:9" });
   return new PluginHost({
     logger,
+    mediamtx: { client, poller: createSnapshotPoller(client) },
     registry,
     bus,
     node: { id: "node-1", name: "edge-1" },

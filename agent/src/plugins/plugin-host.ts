@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import type { MediaMtxClient, SnapshotPoller } from "@mtx-fleet/mediamtx";
 import {
   type Clock,
   type Logger,
@@ -38,8 +39,15 @@ export interface PluginSpec {
   readonly config: unknown;
 }
 
+/** The node's MediaMTX client and shared poller, handed to plugins through their context. */
+export interface HostMediaMtx {
+  readonly client: MediaMtxClient;
+  readonly poller: SnapshotPoller;
+}
+
 export interface PluginHostOptions {
   readonly logger: Logger;
+  readonly mediamtx: HostMediaMtx;
   readonly registry: Registry;
   readonly bus: AgentEventBus;
   readonly node: NodeIdentity;
@@ -402,6 +410,21 @@ export class PluginHost {
       scheduler: createScopedScheduler(scope, onError),
       clock: this.#clock,
       signal: scope.signal,
+      mediamtx: {
+        client: this.#options.mediamtx.client,
+        current: () => this.#options.mediamtx.poller.current(),
+        subscribe: (listener) => {
+          const off = this.#options.mediamtx.poller.subscribe((event) => {
+            try {
+              listener(event);
+            } catch (error) {
+              onError(error);
+            }
+          });
+          scope.add(off);
+          return off;
+        },
+      },
       http: {
         route: (method, path, handler) => {
           const key = `${method} ${path}`;

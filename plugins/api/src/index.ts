@@ -13,6 +13,7 @@ export { ERROR_CODES, type MtxErrorCode } from "./error-codes.ts";
 export type { EventBus, MtxEventName, MtxEvents } from "./event-bus.ts";
 export { httpStatusForCode } from "./http-status-for-code.ts";
 export type { LogFn, Logger } from "./logger.ts";
+export type { MediaMtxAccess } from "./mediamtx-access.ts";
 export { MtxError, type MtxErrorBody, type MtxErrorDetails } from "./mtx-error.ts";
 export { PLUGIN_API_VERSION } from "./plugin-api-version.ts";
 export type { NodeIdentity, PluginContext } from "./plugin-context.ts";

@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.ts";
 import type { EventBus } from "./event-bus.ts";
 import type { Logger } from "./logger.ts";
+import type { MediaMtxAccess } from "./mediamtx-access.ts";
 import type { PluginHttp } from "./plugin-http.ts";
 import type { PluginMetrics } from "./plugin-metrics.ts";
 import type { PluginStore } from "./plugin-store.ts";
@@ -26,6 +27,7 @@ export interface PluginContext {
   readonly scheduler: Scheduler;
   readonly clock: Clock;
   readonly http: PluginHttp;
+  readonly mediamtx: MediaMtxAccess;
   /** Aborted when the plugin is stopped or restarted; pass it to every long operation. */
   readonly signal: AbortSignal;
 }

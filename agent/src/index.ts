@@ -1,0 +1,14 @@
+export {
+  type AgentConfig,
+  AgentConfigSchema,
+  DEFAULT_AGENT_CONFIG_PATH,
+} from "./config/agent-config-schema.ts";
+export { type LoadedAgentConfig, loadAgentConfig } from "./config/load-agent-config.ts";
+export {
+  PluginHost,
+  type PluginHostOptions,
+  type PluginSpec,
+  type PluginStatus,
+} from "./plugins/plugin-host.ts";
+export type { PluginState } from "./plugins/plugin-state.ts";
+export { type RunningAgent, type StartAgentOptions, startAgent } from "./start-agent.ts";

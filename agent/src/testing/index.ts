@@ -1,0 +1,1 @@
+export { type PluginHarness, type PluginHarnessOptions, startPluginHarness } from "./start-plugin-harness.ts";
