@@ -32,7 +32,10 @@ export interface SimFault {
 
 export interface SimulatorOptions {
   readonly mimic?: SimulatorVersion;
-  /** Keys merged (shallowly; `paths` merged by name) over the test base config. */
+  /**
+   * Keys merged (shallowly; `paths` merged by name) over the test base config, which listens on
+   * free loopback ports and has `paths: { all_others: {} }` like the default mediamtx.yml.
+   */
   readonly config?: Readonly<Record<string, unknown>>;
   /** Raw yml text used instead of the base config (for invalid-file tests). */
   readonly configText?: string;
@@ -108,6 +111,8 @@ function baseConfig(): Record<string, unknown> {
     playbackAddress: "127.0.0.1:0",
     hls: true,
     hlsAddress: "127.0.0.1:0",
+    // Like the default mediamtx.yml: without it no path is configured and nothing can publish.
+    paths: { all_others: {} },
   };
 }
 
