@@ -1,0 +1,17 @@
+export type { DecodedRecordPath } from "./decode-record-path.ts";
+export { decodeRecordPath } from "./decode-record-path.ts";
+export { configRegExp, findPathConf, pathNameProblem } from "./find-path-conf.ts";
+export type { Segment } from "./find-segments.ts";
+export { findSegments, scanSegments } from "./find-segments.ts";
+export type { Fmp4Info } from "./fmp4-duration.ts";
+export { readFmp4DurationSeconds, readFmp4Info } from "./fmp4-duration.ts";
+export type { RecordConfig, RecordFormat } from "./record-path.ts";
+export { commonPath, encodeRecordPath, formatRecordPath, recordExtension } from "./record-path.ts";
+export type { RecordingItem } from "./recordings-store.ts";
+export { deleteSegment, getRecording, listRecordings } from "./recordings-store.ts";
+export type { ParsedRfc3339 } from "./rfc3339.ts";
+export { formatGoRfc3339Nano, formatWallRfc3339Nano, parseRfc3339 } from "./rfc3339.ts";
+export type { Recorder, StartRecorderOptions } from "./start-recorder.ts";
+export { startRecorder } from "./start-recorder.ts";
+export type { WallTime } from "./zoned-time.ts";
+export { epochOfWallTime, localTimeZone, wallTime, wallTimeAtOffset } from "./zoned-time.ts";

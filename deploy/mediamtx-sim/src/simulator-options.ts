@@ -1,0 +1,13 @@
+import type { MtxVersion } from "./spec/mtx-version.ts";
+
+/** Command-line options of `mediamtx-sim`. */
+export interface SimulatorOptions {
+  readonly configPath: string | undefined;
+  readonly version: MtxVersion;
+  readonly scale: number;
+  readonly demo: boolean;
+  readonly controlAddress: string;
+  readonly workDir: string;
+  readonly validateResponses: boolean;
+  readonly applyDelayMs?: number;
+}
