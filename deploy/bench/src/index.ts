@@ -1,0 +1,2 @@
+export { agentFootprint, type FootprintRow } from "./agent-footprint.ts";
+export { type ProcessFootprint, sampleProcess } from "./process-sampler.ts";
