@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { createTempDir, type StartedAgent, startAgent } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
+import { buildAgentBundle } from "../../deploy/toolchain/build-agent.ts";
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`./testing/fixtures/${name}.ts`, import.meta.url));
@@ -182,6 +183,20 @@ describe("mtx-agent process", () => {
 
   it("stops on SIGTERM with exit code 0", async () => {
     const agent = await startAgent();
+    agent.signal("SIGTERM");
+    expect(await agent.exited).toBe(0);
+    await agent[Symbol.asyncDispose]();
+  });
+});
+
+describe("mtx-agent bundle", () => {
+  it("builds into one file that starts, serves its API and stops cleanly", async () => {
+    await using dir = await createTempDir("mtx-bundle-");
+    const bundle = await buildAgentBundle(join(dir.path, "mtx-agent.mjs"));
+    const version = spawnSync(process.execPath, [bundle, "--version"], { encoding: "utf8" });
+    expect(version.stdout).toMatch(/^mtx-agent \d+\.\d+\.\d+\n$/);
+    const agent = await startAgent({ entry: bundle });
+    expect((await plugins(agent))["system-metrics"]?.state.kind).toBe("running");
     agent.signal("SIGTERM");
     expect(await agent.exited).toBe(0);
     await agent[Symbol.asyncDispose]();

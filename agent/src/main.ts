@@ -1,18 +1,16 @@
 #!/usr/bin/env node
 // mtx-agent: owns the process — arguments, signals, the root logger and the only
 // process.exit. Everything else lives in startAgent().
-import { readFileSync } from "node:fs";
 import { MtxError, type PluginDefinition } from "@mtx-fleet/plugin-api";
 import { systemMetricsPlugin } from "@mtx-fleet/plugin-system-metrics";
 import { pino } from "pino";
+import packageJson from "../package.json" with { type: "json" };
 import { DEFAULT_AGENT_CONFIG_PATH } from "./config/agent-config-schema.ts";
 import { type LoadedAgentConfig, loadAgentConfig } from "./config/load-agent-config.ts";
 import { type RunningAgent, startAgent } from "./start-agent.ts";
 import { createSdNotifier } from "./systemd/sd-notify.ts";
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+const VERSION = packageJson.version;
 const BUILTINS: readonly PluginDefinition[] = [systemMetricsPlugin as unknown as PluginDefinition];
 
 const USAGE = `usage: mtx-agent [--config FILE]          run the agent (default ${DEFAULT_AGENT_CONFIG_PATH})

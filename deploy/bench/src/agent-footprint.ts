@@ -11,6 +11,8 @@ export interface AgentFootprintOptions {
   readonly windowMs?: number;
   readonly warmupMs?: number;
   readonly paths?: number;
+  /** The built agent bundle (what a package installs); measured besides the TypeScript entry. */
+  readonly bundle: string;
 }
 
 /**
@@ -18,8 +20,8 @@ export interface AgentFootprintOptions {
  * paths polled every 2 s, next to a bare Node process (an empty interval) measured the same way
  * in the same run.
  */
-export async function agentFootprint(options: AgentFootprintOptions = {}): Promise<FootprintRow[]> {
-  const { windowMs = 20_000, warmupMs = 5_000, paths = 500 } = options;
+export async function agentFootprint(options: AgentFootprintOptions): Promise<FootprintRow[]> {
+  const { windowMs = 15_000, warmupMs = 5_000, paths = 500, bundle } = options;
   const rows: FootprintRow[] = [];
 
   const bare = spawnChild(process.execPath, { args: ["-e", "setInterval(() => {}, 1000)"] });
@@ -27,32 +29,42 @@ export async function agentFootprint(options: AgentFootprintOptions = {}): Promi
   rows.push({ name: "bare node (empty interval)", footprint: await sampleProcess(bare.pid, windowMs) });
   await bare.stop();
 
-  {
-    await using sim = await startSimulator({ validateResponses: false });
-    await using agent = await startAgent({
-      config: { mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 2_000 }, log: { level: "info" } },
-    });
-    await sleep(warmupMs);
-    rows.push({ name: "mtx-agent idle (no streams)", footprint: await sampleProcess(agent.pid, windowMs) });
-  }
-  {
-    await using sim = await startSimulator({ validateResponses: false, scale: paths });
-    await using agent = await startAgent({
-      config: { mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 2_000 }, log: { level: "info" } },
-    });
-    await sleep(warmupMs);
-    const status = (await agent.get("/api/v1/status")).body as { mediamtx: { paths: number | null } };
-    if ((status.mediamtx.paths ?? 0) < paths) {
-      throw new Error(
-        `the agent sees ${status.mediamtx.paths} paths, expected ${paths}: the benchmark would lie`,
-      );
+  for (const [label, entry] of [
+    ["bundle", bundle],
+    ["from source", undefined],
+  ] as const) {
+    {
+      await using sim = await startSimulator({ validateResponses: false });
+      await using agent = await startAgent({
+        ...(entry === undefined ? {} : { entry }),
+        config: { mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 2_000 }, log: { level: "info" } },
+      });
+      await sleep(warmupMs);
+      rows.push({
+        name: `mtx-agent (${label}) idle, no streams`,
+        footprint: await sampleProcess(agent.pid, windowMs),
+      });
     }
-    const [agentFp, simFp] = await Promise.all([
-      sampleProcess(agent.pid, windowMs),
-      sampleProcess(sim.pid, windowMs),
-    ]);
-    rows.push({ name: `mtx-agent, ${paths} paths polled every 2 s`, footprint: agentFp });
-    rows.push({ name: `  (simulator serving them, for reference)`, footprint: simFp });
+    {
+      await using sim = await startSimulator({ validateResponses: false, scale: paths });
+      await using agent = await startAgent({
+        ...(entry === undefined ? {} : { entry }),
+        config: { mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 2_000 }, log: { level: "info" } },
+      });
+      await sleep(warmupMs);
+      const status = (await agent.get("/api/v1/status")).body as { mediamtx: { paths: number | null } };
+      if ((status.mediamtx.paths ?? 0) < paths) {
+        throw new Error(
+          `the agent sees ${status.mediamtx.paths} paths, expected ${paths}: the benchmark would lie`,
+        );
+      }
+      const [agentFp, simFp] = await Promise.all([
+        sampleProcess(agent.pid, windowMs),
+        sampleProcess(sim.pid, windowMs),
+      ]);
+      rows.push({ name: `mtx-agent (${label}), ${paths} paths / 2 s`, footprint: agentFp });
+      if (entry !== undefined) rows.push({ name: "  (the simulator serving them)", footprint: simFp });
+    }
   }
   return rows;
 }

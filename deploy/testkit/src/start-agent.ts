@@ -13,6 +13,8 @@ export interface AgentOptions {
   readonly readyTimeoutMs?: number;
   /** Reuse a data dir (e.g. to restart an agent on the same state); removed only if created here. */
   readonly dataDir?: string;
+  /** The script to run: the TypeScript entry (default) or a built bundle (`agent/dist/mtx-agent.mjs`). */
+  readonly entry?: string;
 }
 
 export const DEFAULT_AGENT_READY_TIMEOUT_MS = 20_000;
@@ -88,7 +90,7 @@ export async function startAgent(options: AgentOptions = {}): Promise<StartedAge
   else await writeConfig(options.config ?? {});
 
   const handle: ChildProcessHandle = spawnChild(process.execPath, {
-    args: [AGENT_MAIN, "--config", configPath],
+    args: [options.entry ?? AGENT_MAIN, "--config", configPath],
     env,
     cwd: dir.path,
   });
