@@ -3,7 +3,13 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { createTempDir, type StartedAgent, startAgent } from "@mtx-fleet/testkit";
+import {
+  createTempDir,
+  type StartedAgent,
+  startAgent,
+  startNotifySocket,
+  startSimulator,
+} from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
 import { buildAgentBundle } from "../../deploy/toolchain/build-agent.ts";
 
@@ -179,6 +185,46 @@ describe("mtx-agent process", () => {
     });
     const bad = await agent.get("/api/v1/events?limit=0");
     expect([bad.status, (bad.body as { code: string }).code]).toEqual([400, "MTX_INVALID_INPUT"]);
+  });
+
+  it("tells systemd READY=1 once it serves and STOPPING=1 when it stops", async () => {
+    await using notify = await startNotifySocket();
+    const agent = await startAgent({ env: { ...process.env, NOTIFY_SOCKET: notify.socket } });
+    const [ready] = await notify.messages(1);
+    expect(ready).toBe(`READY=1\nSTATUS=serving ${agent.url}`);
+    agent.signal("SIGTERM");
+    expect(await agent.exited).toBe(0);
+    expect((await notify.messages(2))[1]).toBe("STOPPING=1");
+    await agent[Symbol.asyncDispose]();
+  });
+
+  it("lists the simulator's streams from the shared snapshot, with byte rates", async () => {
+    await using sim = await startSimulator({ config: { paths: { "cam/1": {}, "cam/2": {} } } });
+    await sim.control.publish("cam/1", "synthetic");
+    await using agent = await startAgent({
+      config: { mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 300 } },
+    });
+    const { body } = await waitUntil(
+      () => agent.get("/api/v1/streams"),
+      (r) =>
+        ((r.body as { items: Array<{ inboundBytesPerSecond: number | null }> }).items[0]
+          ?.inboundBytesPerSecond ?? 0) > 0,
+    );
+    const streams = body as {
+      itemCount: number;
+      items: Array<{ name: string; available: boolean; inboundBytesPerSecond: number | null }>;
+    };
+    expect(streams.itemCount).toBe(2);
+    expect(streams.items.map((s) => [s.name, s.available])).toEqual([
+      ["cam/1", true],
+      ["cam/2", false],
+    ]);
+    const onlyAvailable = (await agent.get("/api/v1/streams?available=true")).body as { itemCount: number };
+    expect(onlyAvailable.itemCount).toBe(1);
+    const status = (await agent.get("/api/v1/status")).body as {
+      mediamtx: { reachable: boolean; paths: number };
+    };
+    expect([status.mediamtx.reachable, status.mediamtx.paths]).toEqual([true, 2]);
   });
 
   it("stops on SIGTERM with exit code 0", async () => {

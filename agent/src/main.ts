@@ -82,14 +82,36 @@ async function main(): Promise<number> {
   process.on("uncaughtException", (error) => logger.error({ err: error }, "uncaught exception"));
 
   const notifier = createSdNotifier({ env: process.env, logger });
-  let agent: RunningAgent;
+  // Signals are handled from the first moment: a stop asked for during start-up waits for the
+  // start to finish (or fail) and then stops cleanly; a reload during start-up is ignored.
+  let stopSignal: string | undefined;
+  let wake: (() => void) | undefined;
+  let agent: RunningAgent | undefined;
+  const requestStop = (signal: string): void => {
+    stopSignal ??= signal;
+    wake?.();
+  };
+  process.on("SIGTERM", () => requestStop("SIGTERM"));
+  process.on("SIGINT", () => requestStop("SIGINT"));
+  process.on("SIGHUP", () => {
+    if (agent === undefined) return;
+    const running = agent;
+    loadAgentConfig(args.file)
+      .then((next) => running.reload(next))
+      .catch((error: unknown) =>
+        logger.error(
+          { err: MtxError.from(error).toJSON() },
+          "config reload rejected; kept the running config",
+        ),
+      );
+  });
+
   try {
     agent = await startAgent({ loaded, logger, version: VERSION, builtins: BUILTINS });
   } catch (error) {
     logger.fatal({ err: MtxError.from(error).toJSON() }, "agent could not start");
     return 1;
   }
-  await notifier.ready(`serving ${agent.localApiUrl}`);
   // The watchdog is fed from the event loop: a blocked loop (a runaway plugin) stops the pings
   // and systemd restarts the agent.
   const watchdog =
@@ -97,35 +119,15 @@ async function main(): Promise<number> {
       ? undefined
       : setInterval(() => void notifier.watchdog(), notifier.watchdogIntervalMs);
   watchdog?.unref();
+  if (stopSignal === undefined) await notifier.ready(`serving ${agent.localApiUrl}`);
 
-  return await new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, "stopping");
-      clearInterval(watchdog);
-      void notifier
-        .stopping()
-        .then(() => agent.stop())
-        .then(() => {
-          logger.info({}, "stopped");
-          resolve(0);
-        });
-    };
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGINT", () => stop("SIGINT"));
-    process.on("SIGHUP", () => {
-      loadAgentConfig(args.file)
-        .then((next) => agent.reload(next))
-        .catch((error: unknown) =>
-          logger.error(
-            { err: MtxError.from(error).toJSON() },
-            "config reload rejected; kept the running config",
-          ),
-        );
-    });
-  });
+  if (stopSignal === undefined) await new Promise<void>((resolve) => (wake = resolve));
+  logger.info({ signal: stopSignal }, "stopping");
+  clearInterval(watchdog);
+  await notifier.stopping();
+  await agent.stop();
+  logger.info({}, "stopped");
+  return 0;
 }
 
 process.exit(await main());

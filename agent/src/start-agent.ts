@@ -1,7 +1,12 @@
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createMediaMtxClient, createSnapshotPoller, type SnapshotPoller } from "@mtx-fleet/mediamtx";
+import {
+  type ConnectionGroupName,
+  createMediaMtxClient,
+  createSnapshotPoller,
+  type SnapshotPoller,
+} from "@mtx-fleet/mediamtx";
 import { type Logger, MtxError, type PluginDefinition } from "@mtx-fleet/plugin-api";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { registerAgentMetrics } from "./agent-metrics.ts";
@@ -75,6 +80,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     });
     const poller = createSnapshotPoller(client, {
       intervalMs: config.mediamtx.pollIntervalMs,
+      include: config.mediamtx.pollSessions as readonly ConnectionGroupName[],
       jitterRatio: 0.1,
     });
     registerAgentMetrics(registry, { poller, outbox });

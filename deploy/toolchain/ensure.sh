@@ -27,14 +27,20 @@ if [ "$(node_major node)" -lt 22 ]; then
 fi
 export PATH="$TOOLS/bin:$PATH"
 
-# --- apt packages -------------------------------------------------------------------
-if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
+# --- apt packages (command -> Debian package) ---------------------------------------
+missing=()
+for pair in ffmpeg:ffmpeg ffprobe:ffmpeg systemd-notify:systemd systemd-analyze:systemd python3:python3; do
+  command -v "${pair%%:*}" >/dev/null || missing+=("${pair##*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  pkgs="$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "installing ffmpeg (apt)"
+    log "installing $pkgs(apt)"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >&2
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs >&2
   else
-    log "ffmpeg/ffprobe are missing: install the Debian package 'ffmpeg' (sudo apt-get install ffmpeg)"
+    log "missing commands; install the Debian packages: $pkgs(sudo apt-get install $pkgs)"
     exit 1
   fi
 fi

@@ -46,6 +46,28 @@ export const AgentConfigSchema = Type.Object(
         password: Type.Optional(Type.String()),
         pollIntervalMs: Type.Integer({ minimum: 250, maximum: 60_000, default: DEFAULT_POLL_INTERVAL_MS }),
         timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
+        pollSessions: Type.Array(
+          Type.Union(
+            [
+              "rtspConns",
+              "rtspSessions",
+              "rtspsConns",
+              "rtspsSessions",
+              "rtmpConns",
+              "rtmpsConns",
+              "srtConns",
+              "webrtcSessions",
+              "hlsSessions",
+              "moqSessions",
+            ].map((name) => Type.Literal(name)),
+          ),
+          {
+            default: [],
+            uniqueItems: true,
+            description:
+              "Connection/session lists read with every poll besides paths (reader details, SRT stats). Each costs one request per interval.",
+          },
+        ),
       },
       { default: {}, additionalProperties: false },
     ),

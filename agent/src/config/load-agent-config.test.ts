@@ -39,7 +39,7 @@ describe("loadAgentConfig", () => {
       version: 1,
       node: { name: "edge-1" },
       dataDir: "/var/lib/mtx-agent",
-      mediamtx: { apiUrl: "http://127.0.0.1:9997", pollIntervalMs: 2000, timeoutMs: 5000 },
+      mediamtx: { apiUrl: "http://127.0.0.1:9997", pollIntervalMs: 2000, timeoutMs: 5000, pollSessions: [] },
       localApi: { host: "127.0.0.1", port: 9980 },
       log: { level: "info" },
       outbox: { maxBytes: 268435456, maxAgeHours: 168 },

@@ -1,82 +1,16 @@
-import { join } from "node:path";
-import {
-  type ChildProcessHandle,
-  createTempDir,
-  spawnChild,
-  type TempDir,
-  waitForLine,
-} from "@mtx-fleet/testkit";
+import { type NotifySocket, startNotifySocket } from "@mtx-fleet/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSdNotifier, watchdogIntervalFromEnv } from "./sd-notify.ts";
-
-/**
- * Stands in for systemd's notify socket: an AF_UNIX SOCK_DGRAM receiver that, like PID 1,
- * accepts passed file descriptors and closes them (that is what releases sd_notify_barrier).
- * Prints one JSON line per datagram.
- */
-const LISTENER = `
-import array, json, os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-path = sys.argv[1]
-s.bind("\\0" + path[1:] if path.startswith("@") else path)
-print("listening", flush=True)
-while True:
-    data, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
-    fds = 0
-    for level, kind, payload in anc:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            a = array.array("i")
-            a.frombytes(payload[: len(payload) - len(payload) % a.itemsize])
-            for fd in a:
-                os.close(fd)
-                fds += 1
-    print(json.dumps({"data": data.decode(), "fds": fds}), flush=True)
-`;
-
-interface Datagram {
-  readonly data: string;
-  readonly fds: number;
-}
-
-interface Listener {
-  readonly socket: string;
-  readonly received: Datagram[];
-  /** Resolves once `count` datagrams other than barriers have arrived. */
-  messages(count: number): Promise<string[]>;
-}
 
 const cleanups: (() => PromiseLike<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startListener(socketName = "notify.sock"): Promise<Listener> {
-  const dir: TempDir = await createTempDir("sd-notify-");
-  cleanups.push(() => dir[Symbol.asyncDispose]());
-  // An abstract socket ("@name") is bound by the listener with a leading NUL byte.
-  const socket = socketName.startsWith("@") ? socketName : join(dir.path, socketName);
-  const python: ChildProcessHandle = spawnChild("python3", { args: ["-c", LISTENER, socket] });
-  cleanups.push(() => python.stop());
-  await waitForLine(python, (line) => (line === "listening" ? true : undefined), 10_000, "notify listener");
-  const received: Datagram[] = [];
-  const waiters: (() => void)[] = [];
-  let buffer = "";
-  python.child.stdout!.on("data", (chunk: string) => {
-    buffer += chunk;
-    const lines = buffer.split("\n");
-    buffer = lines.pop()!;
-    for (const line of lines) received.push(JSON.parse(line) as Datagram);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const messages = () => received.filter((d) => d.data !== "BARRIER=1").map((d) => d.data);
-  return {
-    socket,
-    received,
-    async messages(count) {
-      while (messages().length < count) await new Promise<void>((resolve) => waiters.push(resolve));
-      return messages();
-    },
-  };
+async function startListener(socketName = "notify.sock"): Promise<NotifySocket> {
+  const listener = await startNotifySocket(socketName);
+  cleanups.push(() => listener[Symbol.asyncDispose]());
+  return listener;
 }
 
 function collectLogs() {

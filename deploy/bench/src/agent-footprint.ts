@@ -13,6 +13,8 @@ export interface AgentFootprintOptions {
   readonly paths?: number;
   /** The built agent bundle (what a package installs); measured besides the TypeScript entry. */
   readonly bundle: string;
+  /** Environment of the systemd unit, applied to the bundle runs. */
+  readonly unitEnv: Readonly<Record<string, string>>;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface AgentFootprintOptions {
  * in the same run.
  */
 export async function agentFootprint(options: AgentFootprintOptions): Promise<FootprintRow[]> {
-  const { windowMs = 15_000, warmupMs = 5_000, paths = 500, bundle } = options;
+  const { windowMs = 15_000, warmupMs = 5_000, paths = 500, bundle, unitEnv } = options;
   const rows: FootprintRow[] = [];
 
   const bare = spawnChild(process.execPath, { args: ["-e", "setInterval(() => {}, 1000)"] });
@@ -30,13 +32,15 @@ export async function agentFootprint(options: AgentFootprintOptions): Promise<Fo
   await bare.stop();
 
   for (const [label, entry] of [
-    ["bundle", bundle],
+    ["bundle, unit env", bundle],
     ["from source", undefined],
   ] as const) {
+    const env = entry === undefined ? process.env : { ...process.env, ...unitEnv };
     {
       await using sim = await startSimulator({ validateResponses: false });
       await using agent = await startAgent({
         ...(entry === undefined ? {} : { entry }),
+        env,
         config: { mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 2_000 }, log: { level: "info" } },
       });
       await sleep(warmupMs);
@@ -49,6 +53,7 @@ export async function agentFootprint(options: AgentFootprintOptions): Promise<Fo
       await using sim = await startSimulator({ validateResponses: false, scale: paths });
       await using agent = await startAgent({
         ...(entry === undefined ? {} : { entry }),
+        env,
         config: { mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 2_000 }, log: { level: "info" } },
       });
       await sleep(warmupMs);

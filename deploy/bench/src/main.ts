@@ -3,6 +3,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { buildAgentBundle } from "../../toolchain/build-agent.ts";
 import { agentFootprint } from "./agent-footprint.ts";
+import { unitEnvironment } from "./unit-environment.ts";
 
 const resultsFile = new URL("../last-run.json", import.meta.url);
 
@@ -13,7 +14,8 @@ const previous = await readFile(resultsFile, "utf8")
 const fmt = (n: number, digits = 1): string => n.toFixed(digits).padStart(8);
 
 console.log("\n== agent footprint (issue #3; goal: RSS <= 100 MB, CPU <= 2 % of one core) ==");
-const rows = await agentFootprint({ bundle: await buildAgentBundle() });
+const unitEnv = await unitEnvironment(new URL("../../systemd/mtx-agent.service", import.meta.url).pathname);
+const rows = await agentFootprint({ bundle: await buildAgentBundle(), unitEnv });
 console.log(
   `${"process".padEnd(46)} ${"RSS avg MB".padStart(10)} ${"RSS max MB".padStart(10)} ${"CPU %".padStart(8)}`,
 );

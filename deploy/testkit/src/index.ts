@@ -2,6 +2,7 @@ export { type ChildProcessHandle, spawnChild, waitForLine } from "./child-proces
 export { freePort } from "./free-port.ts";
 export { type AgentOptions, type StartedAgent, startAgent, TEST_AGENT_TOKEN } from "./start-agent.ts";
 export { type NatsServerOptions, type StartedNatsServer, startNatsServer } from "./start-nats-server.ts";
+export { type NotifyDatagram, type NotifySocket, startNotifySocket } from "./start-notify-socket.ts";
 export {
   type SimControl,
   type SimFault,
