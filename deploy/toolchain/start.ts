@@ -1,44 +1,111 @@
-// `npm start`: the main job on embedded defaults. For now: the MediaMTX simulator with demo
-// streams (real ffmpeg media). The agent and hub join this stack as they land.
-import { spawn } from "node:child_process";
+// `npm start`: the local stack on embedded defaults — the MediaMTX simulator with demo streams
+// (real ffmpeg media) and an mtx-agent watching it. The hub joins this stack with its issue.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
 const repo = join(import.meta.dirname, "..", "..");
-const simMain = join(repo, "deploy", "mediamtx-sim", "src", "main.ts");
+const stateDir = join(repo, ".toolchain", "local-stack");
+const children: ChildProcess[] = [];
 
-const sim = spawn(process.execPath, [simMain, "--demo", ...process.argv.slice(2)], {
-  cwd: repo,
-  stdio: ["ignore", "pipe", "inherit"],
-});
-
-const lines = createInterface({ input: sim.stdout });
-lines.on("line", (line) => {
-  let ready: Record<string, unknown>;
-  try {
-    ready = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return;
-  }
-  if (ready.msg !== "ready") return;
-  const demo = Array.isArray(ready.demo) ? (ready.demo as string[]) : [];
-  console.log(
-    [
-      "",
-      `MTX Fleet local stack is up (MediaMTX simulator ${String(ready.version)}):`,
-      `  Control API   ${String(ready.api)}/v3/paths/list`,
-      `  metrics       ${String(ready.metrics)}/metrics`,
-      `  playback      ${String(ready.playback)}/list?path=...`,
-      `  control       ${String(ready.control)}/state`,
-      ...demo.map((path) => `  HLS stream    ${String(ready.hls)}/${path}/index.m3u8`),
-      "",
-      "Try: ffprobe <an HLS stream URL above>. Ctrl-C stops everything.",
-      "",
-    ].join("\n"),
-  );
-});
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => sim.kill(signal));
+/** Starts a node script and resolves with the first stdout JSON line that `pick` accepts. */
+function startNode(
+  name: string,
+  script: string,
+  args: readonly string[],
+  pick: (line: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: repo,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`${script} exited (${code ?? signal}); stopping the stack`);
+      stop(1);
+    }
+  });
+  return new Promise((resolve) => {
+    createInterface({ input: child.stdout }).on("line", (text) => {
+      appendFileSync(join(stateDir, `${name}.log`), `${text}\n`);
+      try {
+        const line = JSON.parse(text) as Record<string, unknown>;
+        if (pick(line)) resolve(line);
+      } catch {
+        // not JSON
+      }
+    });
+  });
 }
-sim.on("exit", (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
+
+let stopping = false;
+function stop(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of [...children].reverse()) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 3_000).unref();
+  Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode === null ? c.once("exit", r) : r(null)))),
+  ).then(
+    () => process.exit(code),
+    () => process.exit(code),
+  );
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop(0));
+
+mkdirSync(stateDir, { recursive: true });
+const sim = await startNode(
+  "simulator",
+  join(repo, "deploy", "mediamtx-sim", "src", "main.ts"),
+  ["--demo", ...process.argv.slice(2)],
+  (line) => line.msg === "ready",
+);
+
+const token = randomBytes(16).toString("hex");
+const agentConfig = join(stateDir, "agent.yaml");
+writeFileSync(
+  agentConfig,
+  `${JSON.stringify(
+    {
+      version: 1,
+      node: { name: "local-demo" },
+      dataDir: join(stateDir, "agent-data"),
+      mediamtx: { apiUrl: sim.api, pollIntervalMs: 2000 },
+      localApi: { host: "127.0.0.1", port: 9980, token },
+    },
+    null,
+    2,
+  )}\n`,
+);
+const agent = await startNode(
+  "agent",
+  join(repo, "agent", "src", "main.ts"),
+  ["--config", agentConfig],
+  (line) => line.msg === "agent started",
+);
+const api = String(agent.localApiUrl);
+const demo = Array.isArray(sim.demo) ? (sim.demo as string[]) : [];
+console.log(
+  [
+    "",
+    `MTX Fleet local stack is up (MediaMTX simulator ${String(sim.version)} + mtx-agent):`,
+    `  agent status     ${api}/api/v1/status`,
+    `  agent streams    ${api}/api/v1/streams`,
+    `  agent events     ${api}/api/v1/events`,
+    `  agent plugins    ${api}/api/v1/plugins`,
+    `  agent metrics    ${api}/metrics`,
+    `  agent token      ${token}   (for writes: Authorization: Bearer <token>)`,
+    `  MediaMTX API     ${String(sim.api)}/v3/paths/list`,
+    `  MediaMTX metrics ${String(sim.metrics)}/metrics`,
+    `  playback         ${String(sim.playback)}/list?path=...`,
+    `  simulator        ${String(sim.control)}/state`,
+    ...demo.map((path) => `  HLS stream       ${String(sim.hls)}/${path}/index.m3u8`),
+    "",
+    "Try: ffprobe <an HLS stream URL above>. Ctrl-C stops everything.",
+    `Agent log (JSON): ${join(stateDir, "agent.log")}; simulator logs go to stderr.`,
+    "",
+  ].join("\n"),
+);

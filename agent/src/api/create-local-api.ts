@@ -44,7 +44,6 @@ export const LOCAL_API_BODY_LIMIT_BYTES = 1_048_576;
 export function createLocalApi(deps: LocalApiDeps): FastifyInstance {
   const app = Fastify({
     bodyLimit: LOCAL_API_BODY_LIMIT_BYTES,
-    disableRequestLogging: true,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
   });
