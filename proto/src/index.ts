@@ -20,6 +20,37 @@ export {
   HookReceivedSchema,
   PathAvailabilitySchema,
 } from "./gen/mtx/v1/event_pb.ts";
+export type {
+  Command,
+  CommandResult,
+  EnrolRequest,
+  EnrolResponse,
+  EventAck,
+  EventBatch,
+  Heartbeat,
+  Hello,
+  ProbeCommand,
+  SessionRequest,
+  SessionResponse,
+  SyncCommand,
+  Welcome,
+} from "./gen/mtx/v1/link_pb.ts";
+export {
+  AgentLinkService,
+  CommandResultSchema,
+  CommandSchema,
+  EnrolRequestSchema,
+  EnrolResponseSchema,
+  EventAckSchema,
+  EventBatchSchema,
+  HeartbeatSchema,
+  HelloSchema,
+  ProbeCommandSchema,
+  SessionRequestSchema,
+  SessionResponseSchema,
+  SyncCommandSchema,
+  WelcomeSchema,
+} from "./gen/mtx/v1/link_pb.ts";
 export type { NodeRef, StreamRef } from "./gen/mtx/v1/refs_pb.ts";
 export {
   Environment,
@@ -28,6 +59,13 @@ export {
   NodeRefSchema,
   StreamRefSchema,
 } from "./gen/mtx/v1/refs_pb.ts";
+export type { HostMetrics, NodeStatus, PathStatus, Telemetry } from "./gen/mtx/v1/telemetry_pb.ts";
+export {
+  HostMetricsSchema,
+  NodeStatusSchema,
+  PathStatusSchema,
+  TelemetrySchema,
+} from "./gen/mtx/v1/telemetry_pb.ts";
 export { grpcErrorToMtxError } from "./grpc-error-to-mtx-error.ts";
 export { GRPC_STATUS_FOR_CODE, grpcStatusForCode } from "./grpc-status-for-code.ts";
 export type { BidiStream } from "./open-bidi-stream.ts";

@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mtx/v1/event.proto.
  */
 export const file_mtx_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("ChJtdHgvdjEvZXZlbnQucHJvdG8SBm10eC52MSLCAgoFRXZlbnQSCgoCaWQYASABKAkSHQoEbm9kZRgCIAEoCzIPLm10eC52MS5Ob2RlUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRraW5kGAQgASgJEiEKBnN0cmVhbRgFIAEoCzIRLm10eC52MS5TdHJlYW1SZWYSEgoKcmVxdWVzdF9pZBgGIAEoCRI1ChFwYXRoX2F2YWlsYWJpbGl0eRgKIAEoCzIYLm10eC52MS5QYXRoQXZhaWxhYmlsaXR5SAASLQoNaG9va19yZWNlaXZlZBgLIAEoCzIULm10eC52MS5Ib29rUmVjZWl2ZWRIABInCgRqc29uGAwgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEgAQgkKB3BheWxvYWQiTQoQUGF0aEF2YWlsYWJpbGl0eRIRCglhdmFpbGFibGUYASABKAgSEwoLc291cmNlX3R5cGUYAiABKAkSEQoJc291cmNlX2lkGAMgASgJInQKDEhvb2tSZWNlaXZlZBIMCgRob29rGAEgASgJEioKA2VudhgCIAMoCzIdLm10eC52MS5Ib29rUmVjZWl2ZWQuRW52RW50cnkaKgoIRW52RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mtx_v1_refs]);
+  fileDesc("ChJtdHgvdjEvZXZlbnQucHJvdG8SBm10eC52MSLPAgoFRXZlbnQSCgoCaWQYASABKAkSHQoEbm9kZRgCIAEoCzIPLm10eC52MS5Ob2RlUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRraW5kGAQgASgJEiEKBnN0cmVhbRgFIAEoCzIRLm10eC52MS5TdHJlYW1SZWYSEgoKcmVxdWVzdF9pZBgGIAEoCRILCgNzZXEYByABKAQSNQoRcGF0aF9hdmFpbGFiaWxpdHkYCiABKAsyGC5tdHgudjEuUGF0aEF2YWlsYWJpbGl0eUgAEi0KDWhvb2tfcmVjZWl2ZWQYCyABKAsyFC5tdHgudjEuSG9va1JlY2VpdmVkSAASJwoEanNvbhgMIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RIAEIJCgdwYXlsb2FkIk0KEFBhdGhBdmFpbGFiaWxpdHkSEQoJYXZhaWxhYmxlGAEgASgIEhMKC3NvdXJjZV90eXBlGAIgASgJEhEKCXNvdXJjZV9pZBgDIAEoCSJ0CgxIb29rUmVjZWl2ZWQSDAoEaG9vaxgBIAEoCRIqCgNlbnYYAiADKAsyHS5tdHgudjEuSG9va1JlY2VpdmVkLkVudkVudHJ5GioKCEVudkVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mtx_v1_refs]);
 
 /**
  * One thing that happened on a node. The same envelope travels over NATS/JetStream and over
@@ -69,6 +69,14 @@ export type Event = Message<"mtx.v1.Event"> & {
    * @generated from field: string request_id = 6;
    */
   requestId: string;
+
+  /**
+   * The agent's outbox sequence number: strictly increasing per node across restarts. Over a
+   * gRPC-only link the hub acknowledges by it; dedupe is still by `id`.
+   *
+   * @generated from field: uint64 seq = 7;
+   */
+  seq: bigint;
 
   /**
    * The typed body; its case matches `kind` for the built-in kinds.
