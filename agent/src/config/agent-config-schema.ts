@@ -1,3 +1,4 @@
+import { CONNECTION_ENDPOINTS } from "@mtx-fleet/mediamtx";
 import { type Static, Type } from "@mtx-fleet/plugin-api";
 
 export const DEFAULT_AGENT_CONFIG_PATH = "/etc/mtx-agent/agent.yaml";
@@ -47,20 +48,7 @@ export const AgentConfigSchema = Type.Object(
         pollIntervalMs: Type.Integer({ minimum: 250, maximum: 60_000, default: DEFAULT_POLL_INTERVAL_MS }),
         timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
         pollSessions: Type.Array(
-          Type.Union(
-            [
-              "rtspConns",
-              "rtspSessions",
-              "rtspsConns",
-              "rtspsSessions",
-              "rtmpConns",
-              "rtmpsConns",
-              "srtConns",
-              "webrtcSessions",
-              "hlsSessions",
-              "moqSessions",
-            ].map((name) => Type.Literal(name)),
-          ),
+          Type.Union(Object.keys(CONNECTION_ENDPOINTS).map((name) => Type.Literal(name))),
           {
             default: [],
             uniqueItems: true,

@@ -1,5 +1,6 @@
 export type { Conf } from "./config/conf.ts";
 export { ConfBuilder } from "./config/conf-builder.ts";
+export type { Scenario } from "./media/index.ts";
 export { parseArgs } from "./parse-args.ts";
 export type { ReadyLine } from "./simulator.ts";
 export { Simulator } from "./simulator.ts";

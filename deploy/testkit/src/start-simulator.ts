@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ReadyLine, Scenario } from "@mtx-fleet/mediamtx-sim";
 import { spawnChild, waitForLine } from "./child-process-handle.ts";
 import { createTempDir } from "./temp-dir.ts";
 
@@ -8,15 +9,7 @@ import { createTempDir } from "./temp-dir.ts";
 export type SimulatorVersion = "v1.20.1" | "v1.9.3";
 
 /** Media the simulator can put on a path (see deploy/mediamtx-sim/README.md). */
-export type SimScenario =
-  | "testsrc"
-  | "black"
-  | "frozen"
-  | "lowfps"
-  | "silent"
-  | "noaudio"
-  | "stalled"
-  | "synthetic";
+export type SimScenario = Scenario;
 
 /** A fault injected on the simulator's Control API listener. */
 export interface SimFault {
@@ -50,17 +43,7 @@ export interface SimulatorOptions {
 export const DEFAULT_SIM_READY_TIMEOUT_MS = 20_000;
 
 /** The ready line the simulator prints on stdout. */
-export interface SimReadyLine {
-  readonly msg: "ready";
-  readonly pid: number;
-  readonly version: string;
-  readonly api: string | null;
-  readonly metrics: string | null;
-  readonly playback: string | null;
-  readonly hls: string | null;
-  readonly control: string;
-  readonly workDir: string;
-}
+export type SimReadyLine = ReadyLine;
 
 /** Typed calls to the simulator's control endpoint. */
 export interface SimControl {
