@@ -22,5 +22,6 @@ export {
   type SystemMetricsConfig,
   systemMetricsConfig,
 } from "./system-metrics-config.ts";
-export { systemMetricsPlugin } from "./system-metrics-plugin.ts";
+/** The plugin under the name the agent looks for when a config names this package as `module`. */
+export { systemMetricsPlugin as plugin, systemMetricsPlugin } from "./system-metrics-plugin.ts";
 export type { InterfaceSample, SystemMetricsSample } from "./system-metrics-sample.ts";
