@@ -12,3 +12,4 @@ export {
 } from "./plugins/plugin-host.ts";
 export type { PluginState } from "./plugins/plugin-state.ts";
 export { type RunningAgent, type StartAgentOptions, startAgent } from "./start-agent.ts";
+export { type LocalStore, openLocalStore, type StoreView } from "./store/index.ts";

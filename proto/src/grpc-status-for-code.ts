@@ -32,6 +32,8 @@ export const GRPC_STATUS_FOR_CODE = {
   MTX_PLUGIN_TIMEOUT: status.DEADLINE_EXCEEDED,
   MTX_PLUGIN_FAILED: status.UNAVAILABLE,
   MTX_GRPC_CALL_FAILED: status.UNKNOWN,
+  MTX_LINK_TIMEOUT: status.DEADLINE_EXCEEDED,
+  MTX_NODE_OFFLINE: status.UNAVAILABLE,
 } as const satisfies Record<MtxErrorCode, status>;
 
 /** The gRPC status for `code` (the table is complete: a new code does not compile until mapped). */

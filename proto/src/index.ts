@@ -68,6 +68,28 @@ export {
 } from "./gen/mtx/v1/telemetry_pb.ts";
 export { grpcErrorToMtxError } from "./grpc-error-to-mtx-error.ts";
 export { GRPC_STATUS_FOR_CODE, grpcStatusForCode } from "./grpc-status-for-code.ts";
+export {
+  consumerName,
+  DEFAULT_HUB_CONSUMER_NAME,
+  decodeSubjectToken,
+  type EnvironmentName,
+  encodeSubjectToken,
+  environmentFromName,
+  environmentName,
+  eventSubject,
+  eventsFilterSubject,
+  MAX_SUBJECT_TOKEN_LENGTH,
+  MTX_EVENTS_STREAM,
+  MTX_EVENTS_SUBJECT_FILTER,
+  NATS_SUBJECT_ROOT,
+  type ParsedSubject,
+  parseSubject,
+  type SubjectFilter,
+  type SubjectNode,
+  TELEMETRY_SUBJECT_FILTER,
+  telemetryFilterSubject,
+  telemetrySubject,
+} from "./nats-subjects.ts";
 export type { BidiStream } from "./open-bidi-stream.ts";
 export type { MethodImpl, ServerCallContext, ServiceImpl } from "./service-impl.ts";
 export type { ProtoMethodDefinition } from "./to-grpc-service-definition.ts";

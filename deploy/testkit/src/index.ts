@@ -1,6 +1,13 @@
 export { type ChildProcessHandle, spawnChild, waitForLine } from "./child-process-handle.ts";
 export { freePort } from "./free-port.ts";
 export { type AgentOptions, type StartedAgent, startAgent, TEST_AGENT_TOKEN } from "./start-agent.ts";
+export {
+  type HubOptions,
+  type HubResponse,
+  type StartedHub,
+  startHub,
+  TEST_HUB_ADMIN_PASSWORD,
+} from "./start-hub.ts";
 export { type NatsServerOptions, type StartedNatsServer, startNatsServer } from "./start-nats-server.ts";
 export { type NotifyDatagram, type NotifySocket, startNotifySocket } from "./start-notify-socket.ts";
 export {

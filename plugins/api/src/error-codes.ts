@@ -98,6 +98,14 @@ export const ERROR_CODES = {
     meaning: "A gRPC call failed; `details.grpcCode` has the gRPC status.",
     action: "See the message; transient codes (UNAVAILABLE) are retried by the link.",
   },
+  MTX_LINK_TIMEOUT: {
+    meaning: "A command sent to an agent over its link was not answered before its deadline.",
+    action: "Check the node's agent log for the command id; retry once the node is online and idle.",
+  },
+  MTX_NODE_OFFLINE: {
+    meaning: "The node has no live link session with this hub, so the command could not be sent.",
+    action: "Check that the node's agent runs and can reach the hub; see the node's `lastSeen`.",
+  },
 } as const satisfies Record<string, { meaning: string; action: string }>;
 
 /** A stable `MTX_*` error code. */

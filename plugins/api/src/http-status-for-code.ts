@@ -29,6 +29,8 @@ const HTTP_STATUS = {
   MTX_PLUGIN_TIMEOUT: 504,
   MTX_PLUGIN_FAILED: 500,
   MTX_GRPC_CALL_FAILED: 502,
+  MTX_LINK_TIMEOUT: 504,
+  MTX_NODE_OFFLINE: 503,
 } as const satisfies Record<MtxErrorCode, number>;
 
 export function httpStatusForCode(code: MtxErrorCode): number {

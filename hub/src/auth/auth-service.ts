@@ -1,0 +1,120 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { MtxError } from "@mtx-fleet/plugin-api";
+import type { Role } from "../store/hub-records.ts";
+import type { HubStore } from "../store/hub-store.ts";
+import { hashPassword, verifyPassword } from "./password-hash.ts";
+import { hashSecretToken, newSecretToken } from "./secret-token.ts";
+
+export const ADMIN_USERNAME = "admin";
+
+/** Who a request acts as. */
+export interface Principal {
+  readonly username: string;
+  readonly role: Role;
+  readonly tokenId: string;
+}
+
+/** A token as handed out once (the store keeps only its hash). */
+export interface IssuedToken {
+  readonly id: string;
+  readonly token: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly username: string;
+  readonly expiresAt: string | null;
+}
+
+/** Options of `AuthService`. */
+export interface AuthServiceOptions {
+  readonly sessionTtlMs: number;
+  /** Milliseconds since the epoch; injectable for tests. */
+  readonly now?: () => number;
+}
+
+// Compared against when the user does not exist, so an unknown name costs as long as a wrong password.
+const DUMMY_HASH = "scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/** Users, login and API tokens of the hub REST API. */
+export class AuthService {
+  readonly #store: HubStore;
+  readonly #sessionTtlMs: number;
+  readonly #now: () => number;
+
+  constructor(store: HubStore, options: AuthServiceOptions) {
+    this.#store = store;
+    this.#sessionTtlMs = options.sessionTtlMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Makes sure the `admin` user exists. With `configuredPassword` its password is set to it;
+   * without, a first start generates one and returns it (to be shown once); later starts keep it.
+   */
+  async ensureAdmin(configuredPassword: string | undefined): Promise<{ generatedPassword: string | null }> {
+    const existing = await this.#store.getUser(ADMIN_USERNAME);
+    if (configuredPassword === undefined && existing !== undefined) return { generatedPassword: null };
+    if (configuredPassword !== undefined && existing !== undefined) {
+      if (await verifyPassword(configuredPassword, existing.passwordHash)) return { generatedPassword: null };
+    }
+    const password = configuredPassword ?? randomBytes(18).toString("base64url");
+    await this.#store.putUser({
+      username: ADMIN_USERNAME,
+      role: "admin",
+      passwordHash: await hashPassword(password),
+      createdAt: existing?.createdAt ?? this.#now(),
+    });
+    return { generatedPassword: configuredPassword === undefined ? password : null };
+  }
+
+  /** Checks a username and password; returns a token valid for the session lifetime. */
+  async login(username: string, password: string): Promise<IssuedToken> {
+    const user = await this.#store.getUser(username);
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (user === undefined || !ok) throw new MtxError("MTX_UNAUTHORIZED", "wrong username or password");
+    return this.createToken({ name: "login", role: user.role, username, ttlMs: this.#sessionTtlMs });
+  }
+
+  /** A new API token; `ttlMs` absent: it does not expire. */
+  async createToken(input: {
+    readonly name: string;
+    readonly role: Role;
+    readonly username: string;
+    readonly ttlMs?: number;
+  }): Promise<IssuedToken> {
+    const now = this.#now();
+    const token = newSecretToken("api");
+    const record = {
+      id: randomUUID(),
+      hash: hashSecretToken(token),
+      name: input.name,
+      role: input.role,
+      username: input.username,
+      createdAt: now,
+      expiresAt: input.ttlMs === undefined ? null : now + input.ttlMs,
+    };
+    await this.#store.putApiToken(record);
+    const { hash: _hash, createdAt: _createdAt, ...shown } = record;
+    return {
+      ...shown,
+      token,
+      expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt).toISOString(),
+    };
+  }
+
+  /** The principal of an `Authorization: Bearer <token>` header, or MTX_UNAUTHORIZED. */
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    const presented = /^Bearer (\S+)$/i.exec(authorization ?? "")?.[1];
+    if (presented === undefined) {
+      throw new MtxError(
+        "MTX_UNAUTHORIZED",
+        "this request needs 'Authorization: Bearer <token>' (POST /api/v1/auth/login gives one)",
+      );
+    }
+    const record = await this.#store.findApiToken(hashSecretToken(presented));
+    if (record === undefined) throw new MtxError("MTX_UNAUTHORIZED", "unknown API token");
+    if (record.expiresAt !== null && record.expiresAt <= this.#now()) {
+      throw new MtxError("MTX_UNAUTHORIZED", "API token expired: log in again");
+    }
+    return { username: record.username, role: record.role, tokenId: record.id };
+  }
+}

@@ -1,0 +1,13 @@
+export { createHubApi, type HubApiDeps } from "./api/create-hub-api.ts";
+export type { NodeCommands } from "./api/node-commands.ts";
+export { AuthService, type IssuedToken, type Principal } from "./auth/auth-service.ts";
+export { DEFAULT_HUB_CONFIG_PATH, type HubConfig, HubConfigSchema } from "./config/hub-config-schema.ts";
+export { type LoadedHubConfig, loadHubConfig } from "./config/load-hub-config.ts";
+export type { Connectivity } from "./fleet/connectivity-tracker.ts";
+export { type CreateNodeInput, type EnrolToken, FleetService } from "./fleet/fleet-service.ts";
+export type { NodeView, StreamStatus, StreamView } from "./fleet/fleet-views.ts";
+export { parseStreamId, streamIdFor } from "./fleet/stream-id-for.ts";
+export { type RunningHub, type StartHubOptions, startHub } from "./start-hub.ts";
+export type { EnvironmentName, EventRecord, NodeRecord, Role, StreamRecord } from "./store/hub-records.ts";
+export type { HubStore } from "./store/hub-store.ts";
+export { openJsonHubStore } from "./store/open-json-hub-store.ts";

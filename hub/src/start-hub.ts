@@ -1,0 +1,98 @@
+import { mkdir } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "@mtx-fleet/plugin-api";
+import { Registry } from "prom-client";
+import { createHubApi } from "./api/create-hub-api.ts";
+import { registerHubMetrics } from "./api/hub-metrics.ts";
+import type { NodeCommands } from "./api/node-commands.ts";
+import { AuthService } from "./auth/auth-service.ts";
+import { openSecretBox } from "./auth/secret-box.ts";
+import type { LoadedHubConfig } from "./config/load-hub-config.ts";
+import { FleetService } from "./fleet/fleet-service.ts";
+import { StopSteps } from "./stop-steps.ts";
+import type { HubStore } from "./store/hub-store.ts";
+import { openJsonHubStore } from "./store/open-json-hub-store.ts";
+
+/** Options of `startHub`. */
+export interface StartHubOptions {
+  readonly loaded: LoadedHubConfig;
+  readonly logger: Logger;
+  readonly version: string;
+  /** The link's commands, when the link server is started before the API. */
+  readonly commands?: NodeCommands;
+  /** Called once with a generated admin password (first start without `auth.adminPassword`). */
+  readonly onAdminPasswordGenerated?: (password: string) => void;
+  /** Milliseconds since the epoch; injectable for tests. */
+  readonly now?: () => number;
+}
+
+/** A running hub, as `main.ts` drives it and as the link server and NATS consumer plug into it. */
+export interface RunningHub {
+  readonly apiUrl: string;
+  readonly fleet: FleetService;
+  readonly auth: AuthService;
+  readonly store: HubStore;
+  readonly registry: Registry;
+  /** Gives the API the link's commands (or takes them away); without them sync answers 503. */
+  setCommands(commands: NodeCommands | undefined): void;
+  /** Registers how to stop a component started after the hub core; it stops before the core. */
+  addStopStep(name: string, stop: () => Promise<void> | void, timeoutMs?: number): void;
+  /** Stops everything in reverse start order with per-step timeouts. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the hub core in order (store, secrets, auth, fleet, REST API); a failure part-way
+ * stops what already started and rethrows.
+ */
+export async function startHub(options: StartHubOptions): Promise<RunningHub> {
+  const { loaded, logger, version } = options;
+  const { config } = loaded;
+  const now = options.now ?? Date.now;
+  const steps = new StopSteps(logger);
+  try {
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    const store = await openJsonHubStore({ dataDir: config.dataDir, logger });
+    steps.add("store", () => store.close());
+    const secrets = await openSecretBox(config.dataDir);
+    const auth = new AuthService(store, { sessionTtlMs: config.auth.sessionTtlMs, now });
+    const { generatedPassword } = await auth.ensureAdmin(config.auth.adminPassword);
+    if (generatedPassword !== null) options.onAdminPasswordGenerated?.(generatedPassword);
+
+    const fleet = new FleetService({
+      store,
+      secrets,
+      logger,
+      enrolTokenTtlMs: config.enrolTokenTtlMs,
+      heartbeat: config.heartbeat,
+      now,
+    });
+    fleet.start();
+    steps.add("fleet", () => fleet.stop());
+
+    const registry = new Registry();
+    registerHubMetrics(registry, fleet);
+    let commands = options.commands;
+    const api = createHubApi({ fleet, auth, registry, logger, version, commands: () => commands });
+    await api.listen({ host: config.api.host, port: config.api.port });
+    steps.add("api", () => api.close());
+    const address = api.server.address() as AddressInfo;
+    const apiUrl = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+    logger.info({ apiUrl, dataDir: config.dataDir, nats: config.nats?.servers ?? null }, "hub started");
+    return {
+      apiUrl,
+      fleet,
+      auth,
+      store,
+      registry,
+      setCommands: (next) => {
+        commands = next;
+      },
+      addStopStep: (name, stop, timeoutMs) => steps.add(name, stop, timeoutMs),
+      stop: () => steps.run(),
+    };
+  } catch (error) {
+    await steps.run();
+    throw error;
+  }
+}
