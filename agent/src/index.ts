@@ -5,6 +5,14 @@ export {
 } from "./config/agent-config-schema.ts";
 export { type LoadedAgentConfig, loadAgentConfig } from "./config/load-agent-config.ts";
 export {
+  type CredentialStore,
+  createLinkClient,
+  type LinkClient,
+  type LinkClientOptions,
+} from "./link/index.ts";
+export { createNatsPublisher, type NatsPublisher } from "./nats/index.ts";
+export { type Outbox, openOutbox } from "./outbox/index.ts";
+export {
   PluginHost,
   type PluginHostOptions,
   type PluginSpec,

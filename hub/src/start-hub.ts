@@ -9,6 +9,10 @@ import { AuthService } from "./auth/auth-service.ts";
 import { openSecretBox } from "./auth/secret-box.ts";
 import type { LoadedHubConfig } from "./config/load-hub-config.ts";
 import { FleetService } from "./fleet/fleet-service.ts";
+import { fleetLinkHandlers } from "./fleet-link-handlers.ts";
+import { fleetNatsHandlers } from "./fleet-nats-handlers.ts";
+import { createLinkServer, type LinkServer } from "./link/index.ts";
+import { startNatsIngest } from "./nats/index.ts";
 import { StopSteps } from "./stop-steps.ts";
 import type { HubStore } from "./store/hub-store.ts";
 import { openJsonHubStore } from "./store/open-json-hub-store.ts";
@@ -29,6 +33,9 @@ export interface StartHubOptions {
 /** A running hub, as `main.ts` drives it and as the link server and NATS consumer plug into it. */
 export interface RunningHub {
   readonly apiUrl: string;
+  /** `host:port` agents dial. */
+  readonly linkUrl: string;
+  readonly link: LinkServer;
   readonly fleet: FleetService;
   readonly auth: AuthService;
   readonly store: HubStore;
@@ -70,17 +77,57 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     fleet.start();
     steps.add("fleet", () => fleet.stop());
 
+    // The control link: agents dial in; a full telemetry is asked for when the hub lacks one.
+    let link: LinkServer | undefined;
+    const requestFull = (nodeId: string): void => {
+      link
+        ?.sendCommand(nodeId, { case: "sync", value: {} }, { timeoutMs: 10_000 })
+        .catch((error: unknown) =>
+          logger.debug({ node: nodeId, err: error }, "full telemetry request failed"),
+        );
+    };
+    link = await createLinkServer({
+      host: config.link.host,
+      port: config.link.port,
+      tls: config.link.tls,
+      handlers: fleetLinkHandlers(fleet, requestFull),
+      heartbeatIntervalMs: config.heartbeat.intervalMs,
+      staleAfterMs: config.heartbeat.staleAfterMs,
+      offlineAfterMs: config.heartbeat.offlineAfterMs,
+      logger,
+    });
+    const linkServer = link;
+    steps.add("link", () => linkServer.close());
+    const linkUrl = `${config.link.host === "0.0.0.0" ? "127.0.0.1" : config.link.host}:${linkServer.port}`;
+
+    if (config.nats !== undefined) {
+      const ingest = startNatsIngest({
+        servers: config.nats.servers,
+        handlers: fleetNatsHandlers(fleet, requestFull),
+        logger,
+      });
+      steps.add("nats ingest", () => ingest.stop());
+    }
+
     const registry = new Registry();
     registerHubMetrics(registry, fleet);
-    let commands = options.commands;
+    let commands: NodeCommands | undefined = options.commands ?? {
+      sync: async (nodeId) =>
+        (await linkServer.sendCommand(nodeId, { case: "sync", value: {} }, { timeoutMs: 10_000 })).value,
+    };
     const api = createHubApi({ fleet, auth, registry, logger, version, commands: () => commands });
     await api.listen({ host: config.api.host, port: config.api.port });
     steps.add("api", () => api.close());
     const address = api.server.address() as AddressInfo;
     const apiUrl = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
-    logger.info({ apiUrl, dataDir: config.dataDir, nats: config.nats?.servers ?? null }, "hub started");
+    logger.info(
+      { apiUrl, linkUrl, dataDir: config.dataDir, nats: config.nats?.servers ?? null },
+      "hub started",
+    );
     return {
       apiUrl,
+      linkUrl,
+      link: linkServer,
       fleet,
       auth,
       store,

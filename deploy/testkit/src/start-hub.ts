@@ -24,6 +24,8 @@ export interface HubResponse {
 
 /** A real `mtx-hub` process on free loopback ports. */
 export interface StartedHub extends AsyncDisposable {
+  /** `host:port` of the link server that agents dial. */
+  readonly linkUrl: string;
   readonly url: string;
   /** A token of the `admin` user (logged in with `TEST_HUB_ADMIN_PASSWORD`). */
   readonly adminToken: string;
@@ -98,13 +100,14 @@ export async function startHub(options: HubOptions = {}): Promise<StartedHub> {
     throw new Error(`${(error as Error).message}\nstdout:\n${handle.stdoutTail()}`);
   };
   let url = "";
+  let linkUrl = "";
   let adminToken = "";
   try {
-    url = await waitForLine(
+    [url, linkUrl] = await waitForLine(
       handle,
       (line) => {
         const entry = line.startsWith("{") ? (JSON.parse(line) as Record<string, unknown>) : undefined;
-        return entry?.msg === "hub started" ? String(entry.apiUrl) : undefined;
+        return entry?.msg === "hub started" ? [String(entry.apiUrl), String(entry.linkUrl)] : undefined;
       },
       readyTimeoutMs,
       "mtx-hub",
@@ -117,6 +120,7 @@ export async function startHub(options: HubOptions = {}): Promise<StartedHub> {
   }
   return {
     url,
+    linkUrl,
     adminToken,
     pid: handle.pid,
     configPath,

@@ -1,9 +1,9 @@
 import { credentials } from "@grpc/grpc-js";
+import type { CredentialStore, LinkClient, LinkClientOptions } from "@mtx-fleet/agent";
+import { createLinkClient } from "@mtx-fleet/agent";
 import { MtxError } from "@mtx-fleet/plugin-api";
 import { AgentLinkService, createClient, Environment } from "@mtx-fleet/proto";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CredentialStore, LinkClient, LinkClientOptions } from "../../../agent/src/link/index.ts";
-import { createLinkClient } from "../../../agent/src/link/index.ts";
 import type { LinkServer, LinkServerOptions } from "./create-link-server.ts";
 import { createLinkServer } from "./create-link-server.ts";
 import type { MapLinkHandlers } from "./map-link-handlers.ts";

@@ -1,9 +1,8 @@
+import type { Outbox } from "@mtx-fleet/agent";
+import { createLinkClient, openOutbox } from "@mtx-fleet/agent";
 import { Environment } from "@mtx-fleet/proto";
 import { createTempDir, freePort } from "@mtx-fleet/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLinkClient } from "../../../agent/src/link/index.ts";
-import type { Outbox } from "../../../agent/src/outbox/index.ts";
-import { openOutbox } from "../../../agent/src/outbox/index.ts";
 import type { LinkServer } from "./create-link-server.ts";
 import { createLinkServer } from "./create-link-server.ts";
 import type { MapLinkHandlers } from "./map-link-handlers.ts";

@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { createLinkClient } from "@mtx-fleet/agent";
 import { Environment } from "@mtx-fleet/proto";
 import { createTempDir } from "@mtx-fleet/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLinkClient } from "../../../agent/src/link/index.ts";
 import { createLinkServer } from "./create-link-server.ts";
 import { createMapLinkHandlers, createMemoryLogger, waitFor } from "./map-link-handlers.ts";
 

@@ -2,14 +2,13 @@
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { create } from "@bufbuild/protobuf";
+// The agent's front door does not export its NATS side yet; import the module directly.
+import { createNatsPublisher, type NatsPublisher, type Outbox, openOutbox } from "@mtx-fleet/agent";
 import { type EnvironmentName, type Event, MTX_EVENTS_STREAM, TelemetrySchema } from "@mtx-fleet/proto";
 import { createTempDir, type StartedNatsServer, startNatsServer, type TempDir } from "@mtx-fleet/testkit";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-// The agent's front door does not export its NATS side yet; import the module directly.
-import { createNatsPublisher, type NatsPublisher } from "../../../agent/src/nats/index.ts";
-import { type Outbox, openOutbox } from "../../../agent/src/outbox/index.ts";
 import { type NatsIngest, type NatsIngestOptions, startNatsIngest } from "./index.ts";
 import { captureLogger } from "./testing/capture-logger.ts";
 import { type RecordingHandlers, recordingHandlers } from "./testing/recording-handlers.ts";
