@@ -11,7 +11,9 @@ import { type Logger, MtxError, type PluginDefinition } from "@mtx-fleet/plugin-
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { registerAgentMetrics } from "./agent-metrics.ts";
 import { createLocalApi, type MediaMtxHealth } from "./api/create-local-api.ts";
+import { buildTelemetry } from "./build-telemetry.ts";
 import type { LoadedAgentConfig } from "./config/load-agent-config.ts";
+import { createLinkClient, type LinkClient } from "./link/index.ts";
 import { type Outbox, openOutbox } from "./outbox/index.ts";
 import { pluginSpecs } from "./plugin-specs.ts";
 import { AgentEventBus } from "./plugins/agent-event-bus.ts";
@@ -125,6 +127,54 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     steps.add("plugins", () => host.stop(), 30_000);
     await host.start(await pluginSpecs(config.plugins, builtins, loaded.baseDir));
 
+    // The hub link (optional): events and telemetry travel over the gRPC session; without a
+    // hub section the agent is standalone and events wait in the outbox.
+    let link: LinkClient | undefined;
+    if (config.hub !== undefined) {
+      const hubConfig = config.hub;
+      const linkStore = store.namespace<{ credential?: string }>("link", {});
+      let sequence = 0;
+      const telemetry = () => {
+        const plugins = host.status();
+        const stats = outbox.stats();
+        sequence += 1;
+        return buildTelemetry(
+          poller.current(),
+          {
+            agentVersion: version,
+            mediamtxVersion: "",
+            mediamtxReachable: mediamtxHealth.reachable,
+            pluginsRunning: plugins.filter((p) => p.state.kind === "running").length,
+            pluginsFailed: plugins.filter((p) => p.state.kind === "failed").length,
+            outboxPending: stats.newestSeq - stats.deliveredSeq,
+          },
+          sequence,
+        );
+      };
+      link = createLinkClient({
+        hubUrl: hubConfig.url,
+        tls: hubConfig.tls,
+        credentialStore: {
+          get: async () => linkStore.read().credential,
+          set: async (credential) => {
+            await linkStore.update(() => ({ credential }));
+          },
+        },
+        enrolToken: hubConfig.enrolToken,
+        agentVersion: version,
+        hello: () => ({ capabilities: host.names().map((name) => `plugin:${name}`) }),
+        outbox,
+        telemetry,
+        telemetryIntervalMs: hubConfig.telemetryIntervalMs,
+        commands: {
+          sync: () => ({ paths: poller.current()?.snapshot.paths.length ?? 0 }),
+        },
+        logger,
+      });
+      const running = link;
+      steps.add("hub link", () => running.stop());
+    }
+
     const api = createLocalApi({
       nodeName: config.node.name,
       version,
@@ -136,6 +186,10 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       poller,
       mediamtxUrl: config.mediamtx.apiUrl,
       mediamtxHealth: () => mediamtxHealth,
+      hub: () =>
+        link === undefined || config.hub === undefined
+          ? { mode: "standalone" }
+          : { mode: "linked", url: config.hub.url, state: link.state() },
       logger,
       isReady: () => ready,
     });

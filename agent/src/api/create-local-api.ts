@@ -30,6 +30,8 @@ export interface LocalApiDeps {
   readonly poller: SnapshotPoller;
   readonly mediamtxUrl: string;
   readonly mediamtxHealth: () => Readonly<MediaMtxHealth>;
+  /** Standalone, or the hub link and its state. */
+  readonly hub: () => Readonly<Record<string, unknown>>;
   readonly logger: Logger;
   /** True once startup finished; `/readyz` answers 503 before. */
   readonly isReady: () => boolean;

@@ -16,8 +16,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: LocalApiDeps): 
     return {
       node: { name: deps.nodeName },
       agent: { version: deps.version, startedAt: new Date(deps.startedAt).toISOString(), pid: process.pid },
-      // No hub link yet: everything stays local and events wait in the outbox.
-      hub: { mode: "standalone" },
+      hub: deps.hub(),
       mediamtx: {
         apiUrl: deps.mediamtxUrl,
         ...deps.mediamtxHealth(),

@@ -93,6 +93,36 @@ export const AgentConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    hub: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({
+            pattern: "^[^\\s/]+:[0-9]+$",
+            description:
+              "host:port of the hub's link server. Without a hub section the agent runs standalone.",
+          }),
+          enrolToken: Type.Optional(
+            Type.String({
+              minLength: 8,
+              description: "One-time token from the hub; needed until the node is enrolled.",
+            }),
+          ),
+          tls: Type.Optional(
+            Type.Object(
+              {
+                ca: Type.Optional(Type.String({ minLength: 1 })),
+                cert: Type.Optional(Type.String({ minLength: 1 })),
+                key: Type.Optional(Type.String({ minLength: 1 })),
+                serverName: Type.Optional(Type.String({ minLength: 1 })),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          telemetryIntervalMs: Type.Integer({ minimum: 250, maximum: 60_000, default: 2_000 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     pluginHost: Type.Object(
       {
         callTimeoutMs: Type.Integer({

@@ -10,6 +10,8 @@ export const ENV_OVERRIDES = {
   MTX_AGENT_LOCAL_API_PORT: { path: ["localApi", "port"], type: "integer" },
   MTX_AGENT_LOCAL_API_TOKEN: { path: ["localApi", "token"], type: "string" },
   MTX_AGENT_LOG_LEVEL: { path: ["log", "level"], type: "string" },
+  MTX_AGENT_HUB_URL: { path: ["hub", "url"], type: "string" },
+  MTX_AGENT_HUB_ENROL_TOKEN: { path: ["hub", "enrolToken"], type: "string" },
 } as const satisfies Record<string, { path: readonly string[]; type: "string" | "integer" }>;
 
 /**

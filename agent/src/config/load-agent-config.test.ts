@@ -96,6 +96,19 @@ describe("loadAgentConfig", () => {
     );
   });
 
+  it("accepts a hub section and checks its address", async () => {
+    const { config } = await load(
+      "version: 1\nhub: { url: 'hub.example:9801', enrolToken: mtxe_0123456789 }\n",
+    );
+    expect(config.hub).toEqual({
+      url: "hub.example:9801",
+      enrolToken: "mtxe_0123456789",
+      telemetryIntervalMs: 2000,
+    });
+    const result = await failure("version: 1\nhub: { url: 'https://hub.example' }\n");
+    expect(result.message).toBe('<dir>/agent.yaml: hub.url must match pattern "^[^\\s/]+:[0-9]+$"');
+  });
+
   it("rejects plugin names that are not kebab-case and unknown plugin keys", async () => {
     const result = await failure("version: 1\nplugins:\n  Probe: {}\n  probe: { enabeld: true }\n");
     expect(result.issues).toEqual([
