@@ -43,7 +43,7 @@ describe("agent ↔ hub over the gRPC link", () => {
     const streams = await waitFor(
       async () =>
         (await hub.request("GET", `/api/v1/streams?node=${node.id}`)).body as Page<{
-          path: string;
+          pathName: string;
           status: string;
         }>,
       (page) => page.itemCount === 2,
