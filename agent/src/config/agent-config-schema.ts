@@ -119,6 +119,18 @@ export const AgentConfigSchema = Type.Object(
             ),
           ),
           telemetryIntervalMs: Type.Integer({ minimum: 250, maximum: 60_000, default: 2_000 }),
+          nats: Type.Optional(
+            Type.Object(
+              {
+                servers: Type.Array(Type.String({ pattern: "^(nats|tls)://" }), {
+                  minItems: 1,
+                  description:
+                    "With NATS, events go to JetStream and telemetry to NATS; the gRPC link carries control only.",
+                }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),

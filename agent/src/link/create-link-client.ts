@@ -92,6 +92,7 @@ async function runLoop(
           onWelcome: (welcome) => {
             attempt = 0;
             setState("connected");
+            if (welcome.node !== undefined) options.onNode?.(welcome.node);
             logger.info(
               { session: welcome.sessionId, node: welcome.node?.nodeId, hub: options.hubUrl },
               "link connected",

@@ -108,4 +108,6 @@ export interface LinkClientOptions {
   readonly signal?: AbortSignal;
   /** Called on every state change (for logs, metrics and tests). */
   readonly onState?: (state: LinkClientState) => void;
+  /** Called with the node's identity from each Welcome (e.g. to start the NATS publisher). */
+  readonly onNode?: (node: NodeRef) => void;
 }
