@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@mtx-fleet/plugin-api";
 import { Registry } from "prom-client";
+import { createAgentlessManager } from "./agentless/index.ts";
 import { createHubApi } from "./api/create-hub-api.ts";
 import { registerHubMetrics } from "./api/hub-metrics.ts";
 import type { NodeCommands } from "./api/node-commands.ts";
@@ -120,6 +121,11 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     steps.add("api", () => api.close());
     const address = api.server.address() as AddressInfo;
     const apiUrl = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+
+    // Agentless nodes: agents inside this process that dial the link like remote ones.
+    const agentless = createAgentlessManager({ fleet, linkUrl, dataDir: config.dataDir, logger, version });
+    await agentless.start();
+    steps.add("agentless nodes", () => agentless.stop(), 15_000);
     logger.info(
       { apiUrl, linkUrl, dataDir: config.dataDir, nats: config.nats?.servers ?? null },
       "hub started",

@@ -1,31 +1,98 @@
 // `npm run bench`: every benchmark prints its figures next to a baseline measured in the same
 // run (never against numbers from another machine or day), and saves them to last-run.json.
+// `--only fleet` (or `--only agent`) runs one section; `--fleet-sizes 200x100,1000x100` picks
+// the fleet sizes. A section not run keeps its figures from the previous file.
 import { readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
 import { buildAgentBundle } from "../../toolchain/build-agent.ts";
 import { agentFootprint } from "./agent-footprint.ts";
+import { type FleetIngestRow, type FleetSize, fleetIngest } from "./fleet-ingest.ts";
 import { unitEnvironment } from "./unit-environment.ts";
 
 const resultsFile = new URL("../last-run.json", import.meta.url);
 
+const { values: args } = parseArgs({
+  options: {
+    only: { type: "string" },
+    "fleet-sizes": { type: "string", default: "200x100,1000x100" },
+  },
+});
+const runs = (section: "agent" | "fleet") => args.only === undefined || args.only === section;
+
 const previous = await readFile(resultsFile, "utf8")
   .then((text) => JSON.parse(text) as Record<string, unknown>)
   .catch(() => null);
+const results: Record<string, unknown> = { ...previous, at: new Date().toISOString() };
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits).padStart(8);
 
-console.log("\n== agent footprint (issue #3; goal: RSS <= 100 MB, CPU <= 2 % of one core) ==");
-const unitEnv = await unitEnvironment(new URL("../../systemd/mtx-agent.service", import.meta.url).pathname);
-const rows = await agentFootprint({ bundle: await buildAgentBundle(), unitEnv });
-console.log(
-  `${"process".padEnd(46)} ${"RSS avg MB".padStart(10)} ${"RSS max MB".padStart(10)} ${"CPU %".padStart(8)}`,
-);
-for (const { name, footprint } of rows) {
+if (runs("agent")) {
+  console.log("\n== agent footprint (issue #3; goal: RSS <= 100 MB, CPU <= 2 % of one core) ==");
+  const unitEnv = await unitEnvironment(new URL("../../systemd/mtx-agent.service", import.meta.url).pathname);
+  const rows = await agentFootprint({ bundle: await buildAgentBundle(), unitEnv });
   console.log(
-    `${name.padEnd(46)} ${fmt(footprint.rssAvgMb).padStart(10)} ${fmt(footprint.rssMaxMb).padStart(10)} ${fmt(footprint.cpuPercent, 2)}`,
+    `${"process".padEnd(46)} ${"RSS avg MB".padStart(10)} ${"RSS max MB".padStart(10)} ${"CPU %".padStart(8)}`,
   );
+  for (const { name, footprint } of rows) {
+    console.log(
+      `${name.padEnd(46)} ${fmt(footprint.rssAvgMb).padStart(10)} ${fmt(footprint.rssMaxMb).padStart(10)} ${fmt(footprint.cpuPercent, 2)}`,
+    );
+  }
+  results.agentFootprint = rows;
 }
+
+if (runs("fleet")) {
+  const sizes: FleetSize[] = (args["fleet-sizes"] ?? "").split(",").map((text) => {
+    const [nodes, paths] = text.split("x").map(Number);
+    if (!Number.isInteger(nodes) || !Number.isInteger(paths)) throw new Error(`bad fleet size '${text}'`);
+    return { nodes: Number(nodes), paths: Number(paths) };
+  });
+  console.log("\n== fleet ingest (issue #4; goal: 1,000 agents × 100 paths every 2 s on one hub) ==");
+  const header =
+    `${"run".padEnd(40)} ${"conn".padStart(5)} ${"sent/s".padStart(7)} ${"hub msg/s".padStart(9)} ` +
+    `${"paths/s".padStart(8)} ${"hub CPU%".padStart(8)} ${"RSS MB".padStart(7)} ${"gen CPU%".padStart(8)} ` +
+    `${"streams p50/p99 ms".padStart(18)} ${"nodes p50/p99 ms".padStart(17)}`;
+  const line = (row: FleetIngestRow, label = row.name): string => {
+    const [streams, nodes] = row.api;
+    const lat = (l: typeof streams) =>
+      l === undefined ? "-" : `${l.p50Ms.toFixed(1)}/${l.p99Ms.toFixed(1)}`;
+    return (
+      `${label.slice(0, 40).padEnd(40)} ${String(row.connected).padStart(5)} ${row.offeredTelemetryPerS.toFixed(0).padStart(7)} ` +
+      `${row.hubTelemetryPerS.toFixed(0).padStart(9)} ${row.hubPathUpdatesPerS.toFixed(0).padStart(8)} ` +
+      `${row.hub.cpuPercent.toFixed(1).padStart(8)} ${row.hub.rssMaxMb.toFixed(0).padStart(7)} ` +
+      `${row.loadGeneratorCpuPercent.toFixed(1).padStart(8)} ${lat(streams).padStart(18)} ${lat(nodes).padStart(17)}`
+    );
+  };
+  console.log(header);
+  const rows = await fleetIngest({
+    sizes,
+    onRow: (row) => {
+      console.log(line(row));
+      if (row.size !== null) {
+        console.log(
+          `${"".padEnd(40)} (nodes created in ${((row.createNodesMs ?? 0) / 1000).toFixed(1)} s, ` +
+            `${row.connectMs === null ? `NOT all connected: ${row.connected}/${row.size.nodes}` : `all connected in ${(row.connectMs / 1000).toFixed(1)} s`}, ` +
+            `hub lists ${row.hubStreams} streams, ${row.api[0]?.requests ?? 0} API calls per route)`,
+        );
+        if (row.hubTelemetryPerS < 0.95 * row.offeredTelemetryPerS) {
+          console.log(
+            `${"".padEnd(40)} (hub behind: it took ${((row.hubTelemetryPerS / row.offeredTelemetryPerS) * 100).toFixed(0)} % of the telemetry sent; the rest queued)`,
+          );
+        }
+      }
+    },
+  });
+  console.log(
+    "sent/s: telemetry the simulated agents built; hub msg/s: the hub's mtx_hub_ingest_total{what=telemetry};\n" +
+      "paths/s: hub msg/s × paths (each message is a full one); RSS: max; gen CPU%: the agents' processes.",
+  );
+  const before = (previous?.fleetIngest ?? null) as FleetIngestRow[] | null;
+  if (before !== null) {
+    console.log(`\nprevious run (${String(previous?.at)}):`);
+    for (const row of before) console.log(line(row));
+  }
+  results.fleetIngest = rows;
+}
+
 if (previous !== null) console.log(`\n(previous run: ${String(previous.at)})`);
-await writeFile(
-  resultsFile,
-  `${JSON.stringify({ at: new Date().toISOString(), agentFootprint: rows }, null, 2)}\n`,
-);
+await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);

@@ -168,6 +168,15 @@ export class FleetService {
     return this.#issueEnrolToken(nodeId);
   }
 
+  /** A one-time enrolment token for the hub's own in-process agent of an agentless node. */
+  async issueAgentlessEnrolToken(nodeId: string): Promise<EnrolToken> {
+    const node = await this.#require(nodeId);
+    if (node.kind !== "agentless") {
+      throw new MtxError("MTX_INVALID_INPUT", `node '${node.name}' has its own agent: it is not agentless`);
+    }
+    return this.#issueEnrolToken(nodeId);
+  }
+
   async getNode(id: string): Promise<NodeView> {
     return this.#view(await this.#require(id));
   }
