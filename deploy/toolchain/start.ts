@@ -60,7 +60,7 @@ mkdirSync(stateDir, { recursive: true });
 const sim = await startNode(
   "simulator",
   join(repo, "deploy", "mediamtx-sim", "src", "main.ts"),
-  ["--demo", ...process.argv.slice(2)],
+  ["--demo", "--work-dir", join(stateDir, "mediamtx-sim"), ...process.argv.slice(2)],
   (line) => line.msg === "ready",
 );
 
