@@ -1,7 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { create } from "@bufbuild/protobuf";
 import {
   type ConnectionGroupName,
   createMediaMtxClient,
@@ -9,14 +8,11 @@ import {
   type SnapshotPoller,
 } from "@mtx-fleet/mediamtx";
 import { type Logger, MtxError, type PluginDefinition } from "@mtx-fleet/plugin-api";
-import { type EnvironmentName, environmentName, TelemetrySchema } from "@mtx-fleet/proto";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { registerAgentMetrics } from "./agent-metrics.ts";
 import { createLocalApi, type MediaMtxHealth } from "./api/create-local-api.ts";
-import { buildTelemetry } from "./build-telemetry.ts";
 import type { LoadedAgentConfig } from "./config/load-agent-config.ts";
-import { createLinkClient, type LinkClient } from "./link/index.ts";
-import { createNatsPublisher, type NatsPublisher } from "./nats/index.ts";
+import type { LinkClient } from "./link/index.ts";
 import { type Outbox, openOutbox } from "./outbox/index.ts";
 import { pluginSpecs } from "./plugin-specs.ts";
 import { AgentEventBus } from "./plugins/agent-event-bus.ts";
@@ -130,86 +126,22 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     steps.add("plugins", () => host.stop(), 30_000);
     await host.start(await pluginSpecs(config.plugins, builtins, loaded.baseDir));
 
-    // The hub link (optional): events and telemetry travel over the gRPC session; without a
-    // hub section the agent is standalone and events wait in the outbox.
+    // The hub connection is optional and loaded on demand: a standalone agent never loads gRPC
+    // or NATS (that keeps its resident memory down).
     let link: LinkClient | undefined;
     if (config.hub !== undefined) {
-      const hubConfig = config.hub;
-      const linkStore = store.namespace<{
-        credential?: string;
-        node?: { id: string; name: string; environment: string };
-      }>("link", {});
-      const natsServers = hubConfig.nats?.servers;
-      let sequence = 0;
-      const telemetry = () => {
-        const plugins = host.status();
-        const stats = outbox.stats();
-        sequence += 1;
-        return buildTelemetry(
-          poller.current(),
-          {
-            agentVersion: version,
-            mediamtxVersion: "",
-            mediamtxReachable: mediamtxHealth.reachable,
-            pluginsRunning: plugins.filter((p) => p.state.kind === "running").length,
-            pluginsFailed: plugins.filter((p) => p.state.kind === "failed").length,
-            outboxPending: stats.newestSeq - stats.deliveredSeq,
-          },
-          sequence,
-        );
-      };
-      // The NATS publisher needs the node's identity: stored from the last Welcome, so events
-      // flow to NATS even when the hub's link is down at start-up.
-      let publisher: NatsPublisher | undefined;
-      const startPublisher = (node: { id: string; name: string; environment: string }): void => {
-        if (natsServers === undefined || publisher !== undefined) return;
-        publisher = createNatsPublisher({
-          servers: natsServers,
-          node: { id: node.id, name: node.name, environment: node.environment as EnvironmentName },
-          outbox,
-          telemetry: () => create(TelemetrySchema, telemetry()),
-          telemetryIntervalMs: hubConfig.telemetryIntervalMs,
-          logger,
-        });
-      };
-      const storedNode = linkStore.read().node;
-      if (storedNode !== undefined) startPublisher(storedNode);
-      steps.add("nats publisher", () => publisher?.stop());
-      link = createLinkClient({
-        hubUrl: hubConfig.url,
-        tls: hubConfig.tls,
-        credentialStore: {
-          get: async () => linkStore.read().credential,
-          set: async (credential) => {
-            await linkStore.update((draft) => ({ ...draft, credential }));
-          },
-        },
-        enrolToken: hubConfig.enrolToken,
-        agentVersion: version,
-        hello: () => ({ capabilities: host.names().map((name) => `plugin:${name}`) }),
-        // With NATS, events and telemetry go there and the session carries control only.
-        ...(natsServers === undefined ? { outbox, telemetry } : {}),
-        telemetryIntervalMs: hubConfig.telemetryIntervalMs,
-        onNode: (node) => {
-          const known = {
-            id: node.nodeId,
-            name: node.name,
-            environment: environmentName(node.environment) ?? "dev",
-          };
-          if (JSON.stringify(linkStore.read().node) !== JSON.stringify(known)) {
-            linkStore
-              .update((draft) => ({ ...draft, node: known }))
-              .catch((error: unknown) => logger.error({ err: error }, "node identity not stored"));
-          }
-          startPublisher(known);
-        },
-        commands: {
-          sync: () => ({ paths: poller.current()?.snapshot.paths.length ?? 0 }),
-        },
+      const { connectHub } = await import("./connect-hub.ts");
+      link = connectHub({
+        hubConfig: config.hub,
+        store,
+        outbox,
+        poller,
+        host,
+        version,
+        mediamtxHealth,
         logger,
+        steps,
       });
-      const running = link;
-      steps.add("hub link", () => running.stop());
     }
 
     const api = createLocalApi({
