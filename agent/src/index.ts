@@ -20,4 +20,5 @@ export {
 } from "./plugins/plugin-host.ts";
 export type { PluginState } from "./plugins/plugin-state.ts";
 export { type RunningAgent, type StartAgentOptions, startAgent } from "./start-agent.ts";
+export { DEFAULT_STOP_STEP_TIMEOUT_MS, StopSteps } from "./stop-steps.ts";
 export { type LocalStore, openLocalStore, type StoreView } from "./store/index.ts";

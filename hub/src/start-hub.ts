@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { StopSteps } from "@mtx-fleet/agent";
 import type { Logger } from "@mtx-fleet/plugin-api";
 import { Registry } from "prom-client";
 import { createAgentlessManager } from "./agentless/index.ts";
@@ -14,7 +15,6 @@ import { fleetLinkHandlers } from "./fleet-link-handlers.ts";
 import { fleetNatsHandlers } from "./fleet-nats-handlers.ts";
 import { createLinkServer, type LinkServer } from "./link/index.ts";
 import { startNatsIngest } from "./nats/index.ts";
-import { StopSteps } from "./stop-steps.ts";
 import type { HubStore } from "./store/hub-store.ts";
 import { openJsonHubStore } from "./store/open-json-hub-store.ts";
 

@@ -1,8 +1,7 @@
 // Agentless nodes: the hub runs an in-process agent for a MediaMTX it reaches over its API.
 import { access } from "node:fs/promises";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { freePort, type StartedHub, startHub, startSimulator } from "@mtx-fleet/testkit";
+import { freePort, type StartedHub, startHub, startSimulator, waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
 
 interface Page<T> {
@@ -13,16 +12,6 @@ interface Page<T> {
 interface StreamItem {
   readonly pathName: string;
   readonly status: string;
-}
-
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
 }
 
 async function createAgentlessNode(hub: StartedHub, name: string, apiUrl: string): Promise<string> {

@@ -1,21 +1,10 @@
 // The fleet over the gRPC link alone (no NATS): real simulator, agent and hub processes.
-import { setTimeout as sleep } from "node:timers/promises";
-import { freePort, type StartedHub, startAgent, startHub, startSimulator } from "@mtx-fleet/testkit";
+import { freePort, type StartedHub, startAgent, startHub, startSimulator, waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
 
 interface Page<T> {
   readonly items: T[];
   readonly itemCount: number;
-}
-
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
 }
 
 async function createNode(hub: StartedHub, name: string): Promise<{ id: string; token: string }> {

@@ -1,22 +1,11 @@
 // The fleet with NATS: control over the gRPC link, events through JetStream, telemetry over
 // NATS. Real nats-server, simulator, agent and hub processes.
-import { setTimeout as sleep } from "node:timers/promises";
-import { startAgent, startHub, startNatsServer, startSimulator } from "@mtx-fleet/testkit";
+import { startAgent, startHub, startNatsServer, startSimulator, waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
 
 interface Page<T> {
   readonly items: T[];
   readonly itemCount: number;
-}
-
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value)}`);
-    await sleep(100);
-  }
 }
 
 describe("agent → NATS → hub", () => {

@@ -20,3 +20,4 @@ export {
   startSimulator,
 } from "./start-simulator.ts";
 export { createTempDir, type TempDir } from "./temp-dir.ts";
+export { DEFAULT_WAIT_FOR_TIMEOUT_MS, waitFor } from "./wait-for.ts";
