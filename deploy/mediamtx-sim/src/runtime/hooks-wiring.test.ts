@@ -37,9 +37,20 @@ describe("hooks at path lifecycle transitions", () => {
         15_000,
       ),
     ).toEqual(["init cam"]);
+    // runOnAvailable/runOnOnline/runOnRead are stopped (SIGINT) when their condition ends, as in
+    // MediaMTX: wait until each has written its line before ending it, or a loaded machine
+    // kills the hook before it ran.
+    const seen = (count: number) =>
+      eventually(async () => {
+        const l = await lines(join(dir, "events.log"));
+        return l.length >= count ? l : undefined;
+      }, 15_000);
     await sim.control.publish("cam", "synthetic", { sourceType: "rtmpConn", query: "a=1" });
+    await seen(2);
     const reader = await sim.control.addReader("cam", "webRTCSession");
+    await seen(3);
     await sim.control.removeReader("cam", reader.id);
+    await seen(4);
     await sim.control.unpublish("cam");
     const events = await eventually(async () => {
       const l = await lines(join(dir, "events.log"));
