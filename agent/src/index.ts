@@ -1,3 +1,4 @@
+export { type DaemonArgs, describeConfigError, parseDaemonArgs } from "./cli/daemon-args.ts";
 export {
   type AgentConfig,
   AgentConfigSchema,

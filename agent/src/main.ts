@@ -5,6 +5,7 @@ import { MtxError, type PluginDefinition } from "@mtx-fleet/plugin-api";
 import { systemMetricsPlugin } from "@mtx-fleet/plugin-system-metrics";
 import { pino } from "pino";
 import packageJson from "../package.json" with { type: "json" };
+import { describeConfigError, parseDaemonArgs } from "./cli/daemon-args.ts";
 import { DEFAULT_AGENT_CONFIG_PATH } from "./config/agent-config-schema.ts";
 import { type LoadedAgentConfig, loadAgentConfig } from "./config/load-agent-config.ts";
 import { type RunningAgent, startAgent } from "./start-agent.ts";
@@ -29,27 +30,8 @@ const REDACT = [
   "*.headers.authorization",
 ];
 
-function parseArgs(argv: readonly string[]): { command: "run" | "check" | "version" | "help"; file: string } {
-  const [first, second, third] = argv;
-  if (first === "--version" || first === "-v") return { command: "version", file: "" };
-  if (first === "--help" || first === "-h") return { command: "help", file: "" };
-  if (first === "check-config") return { command: "check", file: second ?? DEFAULT_AGENT_CONFIG_PATH };
-  if (first === undefined) return { command: "run", file: DEFAULT_AGENT_CONFIG_PATH };
-  if (first === "--config" && second !== undefined && third === undefined)
-    return { command: "run", file: second };
-  return { command: "help", file: "" };
-}
-
-function describeConfigError(error: unknown): string {
-  const mtx = MtxError.from(error, "MTX_INVALID_INPUT");
-  const issues = (mtx.details?.issues as Array<{ message: string }> | undefined) ?? [];
-  return issues.length > 1
-    ? `${mtx.message.split(": ")[0]}:\n${issues.map((i) => `  - ${i.message}`).join("\n")}`
-    : mtx.message;
-}
-
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseDaemonArgs(process.argv.slice(2), DEFAULT_AGENT_CONFIG_PATH);
   if (args.command === "version") {
     process.stdout.write(`mtx-agent ${VERSION}\n`);
     return 0;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // mtx-hub: owns the process — arguments, signals, the root logger and the only process.exit.
 // Everything else lives in startHub().
+import { describeConfigError, parseDaemonArgs } from "@mtx-fleet/agent";
 import { MtxError } from "@mtx-fleet/plugin-api";
 import { pino } from "pino";
 import packageJson from "../package.json" with { type: "json" };
@@ -28,30 +29,8 @@ const REDACT = [
   "*.headers.authorization",
 ];
 
-type Args = { command: "run" | "check" | "version" | "help"; file: string };
-
-function parseArgs(argv: readonly string[]): Args {
-  const [first, second, third] = argv;
-  if (first === "--version" || first === "-v") return { command: "version", file: "" };
-  if (first === "--help" || first === "-h") return { command: "help", file: "" };
-  if (first === "check-config" && third === undefined)
-    return { command: "check", file: second ?? DEFAULT_HUB_CONFIG_PATH };
-  if (first === undefined) return { command: "run", file: DEFAULT_HUB_CONFIG_PATH };
-  if (first === "--config" && second !== undefined && third === undefined)
-    return { command: "run", file: second };
-  return { command: "help", file: "" };
-}
-
-function describeConfigError(error: unknown): string {
-  const mtx = MtxError.from(error, "MTX_INVALID_INPUT");
-  const issues = (mtx.details?.issues as Array<{ message: string }> | undefined) ?? [];
-  return issues.length > 1
-    ? `${mtx.message.split(": ")[0]}:\n${issues.map((i) => `  - ${i.message}`).join("\n")}`
-    : mtx.message;
-}
-
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseDaemonArgs(process.argv.slice(2), DEFAULT_HUB_CONFIG_PATH);
   if (args.command === "version") {
     process.stdout.write(`mtx-hub ${VERSION}\n`);
     return 0;

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ChildProcessHandle, spawnChild, waitForLine } from "./child-process-handle.ts";
+import { parseJsonLines } from "./parse-json-lines.ts";
 import { createTempDir, type TempDir } from "./temp-dir.ts";
 
 export interface AgentOptions {
@@ -42,19 +43,6 @@ export interface StartedAgent extends AsyncDisposable {
 }
 
 const AGENT_MAIN = fileURLToPath(new URL("../../../agent/src/main.ts", import.meta.url));
-
-function parseJsonLines(text: string): Array<Record<string, unknown>> {
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-}
 
 function configFor(dataDir: string, extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   const base: Record<string, unknown> = {

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ChildProcessHandle, spawnChild, waitForLine } from "./child-process-handle.ts";
+import { parseJsonLines } from "./parse-json-lines.ts";
 import { createTempDir, type TempDir } from "./temp-dir.ts";
 
 export interface HubOptions {
@@ -125,18 +126,7 @@ export async function startHub(options: HubOptions = {}): Promise<StartedHub> {
     pid: handle.pid,
     configPath,
     dataDir,
-    logs: () =>
-      handle
-        .stdoutTail()
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .flatMap((line) => {
-          try {
-            return [JSON.parse(line) as Record<string, unknown>];
-          } catch {
-            return [];
-          }
-        }),
+    logs: () => parseJsonLines(handle.stdoutTail()),
     stderr: () => handle.stderrTail(),
     request: (method, route, body, token) =>
       call(url + route, method, body, token === undefined ? adminToken : token),
