@@ -63,10 +63,28 @@ export async function openJsonHubStore(options: JsonHubStoreOptions): Promise<Hu
   const eventsView = file.namespace<EventsDoc>("events", { byNode: {} });
   const records = groupCommit(file);
   const events = groupCommit(eventsView);
-  const streams = new Map<string, StreamRecord>();
-
+  // Streams are soft state indexed by node: a node's full telemetry replaces only its own
+  // streams, without scanning the whole fleet (the hot path of ingest).
+  const streamsByNode = new Map<string, Map<string, StreamRecord>>();
+  const nodeOfStream = new Map<string, string>();
+  const putStream = (stream: StreamRecord): void => {
+    let ofNode = streamsByNode.get(stream.nodeId);
+    if (ofNode === undefined) {
+      ofNode = new Map();
+      streamsByNode.set(stream.nodeId, ofNode);
+    }
+    ofNode.set(stream.id, stream);
+    nodeOfStream.set(stream.id, stream.nodeId);
+  };
+  const deleteStream = (id: string): void => {
+    const nodeId = nodeOfStream.get(id);
+    if (nodeId === undefined) return;
+    streamsByNode.get(nodeId)?.delete(id);
+    nodeOfStream.delete(id);
+  };
   const dropStreamsOf = (nodeId: string): void => {
-    for (const [id, stream] of streams) if (stream.nodeId === nodeId) streams.delete(id);
+    for (const id of streamsByNode.get(nodeId)?.keys() ?? []) nodeOfStream.delete(id);
+    streamsByNode.delete(nodeId);
   };
 
   return {
@@ -139,17 +157,21 @@ export async function openJsonHubStore(options: JsonHubStoreOptions): Promise<Hu
 
     replaceStreams: async (nodeId, list) => {
       dropStreamsOf(nodeId);
-      for (const stream of list) streams.set(stream.id, stream);
+      for (const stream of list) putStream(stream);
     },
     updateStreams: async (_nodeId, upserts, removedIds) => {
-      for (const id of removedIds) streams.delete(id);
-      for (const stream of upserts) streams.set(stream.id, stream);
+      for (const id of removedIds) deleteStream(id);
+      for (const stream of upserts) putStream(stream);
     },
-    getStream: async (id) => streams.get(id),
+    getStream: async (id) => {
+      const nodeId = nodeOfStream.get(id);
+      return nodeId === undefined ? undefined : streamsByNode.get(nodeId)?.get(id);
+    },
     listStreams: async (nodeId) =>
-      [...streams.values()]
-        .filter((stream) => nodeId === undefined || stream.nodeId === nodeId)
-        .sort((a, b) => a.nodeId.localeCompare(b.nodeId) || a.pathName.localeCompare(b.pathName)),
+      (nodeId === undefined
+        ? [...streamsByNode.values()].flatMap((ofNode) => [...ofNode.values()])
+        : [...(streamsByNode.get(nodeId)?.values() ?? [])]
+      ).sort((a, b) => a.nodeId.localeCompare(b.nodeId) || a.pathName.localeCompare(b.pathName)),
 
     appendEvents: (nodeId, list) =>
       events((draft): AppendEventsResult => {
