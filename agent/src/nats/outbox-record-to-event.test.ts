@@ -6,6 +6,7 @@ import {
   HookReceivedSchema,
   NodeRefSchema,
   PathAvailabilitySchema,
+  StreamRefSchema,
 } from "@mtx-fleet/proto";
 import { describe, expect, it } from "vitest";
 import type { OutboxRecord } from "../outbox/index.ts";
@@ -29,6 +30,14 @@ describe("outboxRecordToEvent", () => {
         payload: { case: "json", value: { verdict: "healthy", n: 1 } },
       }),
     );
+  });
+
+  it("carries the path as the stream and the request id for correlation", () => {
+    const event = outboxRecordToEvent(record("probe.verdict", {}, { path: "cam/1", requestId: "req-9" }), NODE);
+    expect([event.stream, event.requestId]).toEqual([
+      create(StreamRefSchema, { nodeId: "n-1", pathName: "cam/1" }),
+      "req-9",
+    ]);
   });
 
   it("prefers the producer's occurredAt over the append time", () => {

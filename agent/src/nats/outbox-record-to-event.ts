@@ -8,6 +8,7 @@ import {
   HookReceivedSchema,
   NodeRefSchema,
   PathAvailabilitySchema,
+  StreamRefSchema,
 } from "@mtx-fleet/proto";
 import type { OutboxRecord } from "../outbox/index.ts";
 
@@ -24,7 +25,8 @@ type EventPayload = Event["payload"];
 
 /**
  * Turns an outbox record into the `mtx.v1.Event` envelope that NATS and gRPC carry: same id
- * (the dedupe key), the outbox `seq`, `occurredAt` (or the append time), and the payload as a
+ * (the dedupe key), the outbox `seq`, `occurredAt` (or the append time), the path as `stream`,
+ * the request id, and the payload as a
  * typed case when it has exactly that message's shape, else as `json`. A payload that is not
  * a JSON object (an array, a string) is wrapped as `{ value: payload }`, since
  * `google.protobuf.Struct` holds objects only.
@@ -39,6 +41,11 @@ export function outboxRecordToEvent(record: OutboxRecord, node: PublisherNode): 
     }),
     occurredAt: timestampFromMs(record.occurredAt ?? record.ts),
     kind: record.kind,
+    // The hub derives the stream id from node and path itself (one node never names another's).
+    ...(record.path === undefined
+      ? {}
+      : { stream: create(StreamRefSchema, { nodeId: node.id, pathName: record.path }) }),
+    requestId: record.requestId ?? "",
     seq: BigInt(record.seq),
     payload: typedPayload(record.kind, record.payload) ?? { case: "json", value: jsonObject(record.payload) },
   });

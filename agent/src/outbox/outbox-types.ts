@@ -13,6 +13,10 @@ export interface OutboxEvent<P = unknown> {
   readonly id?: string;
   /** When the event happened at its source, if that differs from when it was appended. */
   readonly occurredAt?: Date | number;
+  /** The MediaMTX path the event is about (becomes the envelope's `stream`). */
+  readonly path?: string;
+  /** The request or hub command that caused it (becomes the envelope's `request_id`). */
+  readonly requestId?: string;
 }
 
 /** A stored event, as `append` resolves with and readers get. */
@@ -26,6 +30,8 @@ export interface OutboxRecord<P = unknown> {
   readonly payload: P;
   /** Epoch ms, when the producer gave one. */
   readonly occurredAt?: number;
+  readonly path?: string;
+  readonly requestId?: string;
 }
 
 /** Figures for the local API and `/metrics`. */

@@ -45,6 +45,20 @@ describe("Outbox", () => {
     expect(await outbox.read({ afterSeq: 0 })).toEqual(records);
   });
 
+  it("keeps an event's path and request id across a reopen, and refuses a runaway path", async () => {
+    await using tmp = await createTempDir();
+    const outbox = await openOutbox({ dir: tmp.path, clock: manualClock() });
+    const record = await outbox.append({ kind: "probe.verdict", payload: {}, path: "cam/1", requestId: "r-1" });
+    await expect(outbox.append({ kind: "x", payload: {}, path: "p".repeat(2000) })).rejects.toMatchObject({
+      code: "MTX_INVALID_INPUT",
+    });
+    await outbox.close();
+    await using reopened = await openOutbox({ dir: tmp.path, clock: manualClock() });
+    expect(await reopened.read({ afterSeq: 0 })).toEqual([
+      { id: record.id, seq: 1, ts: T0, kind: "probe.verdict", payload: {}, path: "cam/1", requestId: "r-1" },
+    ]);
+  });
+
   it("keeps call order for many concurrent appends sharing group commits", async () => {
     await using tmp = await createTempDir();
     await using outbox = await openOutbox({ dir: tmp.path, segmentBytes: 16 * 1024 });

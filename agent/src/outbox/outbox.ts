@@ -21,6 +21,8 @@ export const DEFAULT_OUTBOX_CURSOR = "hub";
 const MAX_BATCH_BYTES = 1024 * 1024;
 const MAX_KIND_LENGTH = 200;
 const MAX_ID_LENGTH = 200;
+// MediaMTX path names and request ids are short; this only stops a runaway value.
+const MAX_REF_LENGTH = 1024;
 
 /** Everything `openOutbox` prepared for the outbox. */
 export interface OutboxInit {
@@ -232,7 +234,7 @@ export class Outbox implements AsyncDisposable {
   }
 
   #eventFields(event: OutboxEvent): EventFields {
-    const { kind, payload, id, occurredAt } = event;
+    const { kind, payload, id, occurredAt, path, requestId } = event;
     if (typeof kind !== "string" || kind.length === 0 || kind.length > MAX_KIND_LENGTH) {
       throw invalidEvent(`kind must be a non-empty string of at most ${MAX_KIND_LENGTH} characters`);
     }
@@ -241,8 +243,22 @@ export class Outbox implements AsyncDisposable {
     }
     const at = occurredAt instanceof Date ? occurredAt.getTime() : occurredAt;
     if (at !== undefined && !Number.isFinite(at)) throw invalidEvent("occurredAt must be a valid time");
-    const fields = { id: id ?? this.#newId(), kind, payload };
-    return at === undefined ? fields : { ...fields, occurredAt: at };
+    for (const [name, value] of [
+      ["path", path],
+      ["requestId", requestId],
+    ] as const) {
+      if (value !== undefined && (typeof value !== "string" || value.length > MAX_REF_LENGTH)) {
+        throw invalidEvent(`${name} must be a string of at most ${MAX_REF_LENGTH} characters`);
+      }
+    }
+    return {
+      id: id ?? this.#newId(),
+      kind,
+      payload,
+      ...(at === undefined ? {} : { occurredAt: at }),
+      ...(path === undefined || path === "" ? {} : { path }),
+      ...(requestId === undefined || requestId === "" ? {} : { requestId }),
+    };
   }
 
   #scheduleFlush(): void {
@@ -395,15 +411,14 @@ export class Outbox implements AsyncDisposable {
 }
 
 /** The stored fields of an event besides `seq` and `ts` (which live in the frame header). */
-type EventFields = Pick<OutboxRecord, "id" | "kind" | "payload" | "occurredAt">;
+type EventFields = Pick<OutboxRecord, "id" | "kind" | "payload" | "occurredAt" | "path" | "requestId">;
 
 function encodeBody(fields: EventFields): Buffer {
-  const { id, kind, payload, occurredAt } = fields;
+  const { kind } = fields;
   let json: string;
   try {
-    json = JSON.stringify(
-      occurredAt === undefined ? { id, kind, payload } : { id, kind, payload, occurredAt },
-    );
+    // Key order is part of the stored bytes: id, kind, payload, then the optional fields.
+    json = JSON.stringify(fields);
   } catch (e) {
     throw new MtxError("MTX_INVALID_INPUT", `event '${kind}' has a payload that is not JSON: ${String(e)}`, {
       details: { issues: ["payload must be JSON-serialisable"] },

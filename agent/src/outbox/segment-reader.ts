@@ -93,8 +93,16 @@ export class SegmentReader {
     try {
       const body = JSON.parse(frame.body.toString("utf8")) as Record<string, unknown>;
       if (typeof body.id !== "string" || typeof body.kind !== "string") throw new Error("not an event");
-      const record = { id: body.id, seq: frame.seq, ts: frame.ts, kind: body.kind, payload: body.payload };
-      return typeof body.occurredAt === "number" ? { ...record, occurredAt: body.occurredAt } : record;
+      return {
+        id: body.id,
+        seq: frame.seq,
+        ts: frame.ts,
+        kind: body.kind,
+        payload: body.payload,
+        ...(typeof body.occurredAt === "number" ? { occurredAt: body.occurredAt } : {}),
+        ...(typeof body.path === "string" ? { path: body.path } : {}),
+        ...(typeof body.requestId === "string" ? { requestId: body.requestId } : {}),
+      };
     } catch {
       // A valid CRC over an invalid body means a bug, not bit rot; skip it the same way.
       this.#noteCorrupt(segment.file, frame.offset);
