@@ -1,6 +1,15 @@
+import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { CurrentSnapshot } from "@mtx-fleet/mediamtx";
+import type { StreamHealth } from "@mtx-fleet/plugin-api";
+import { type StreamHealthSchema, streamVerdictFromName } from "@mtx-fleet/proto";
 import type { TelemetryInit } from "./link/index.ts";
+
+/** What plugins said about the streams (the host's `StreamBoardRegistry`). */
+export interface TelemetryStreams {
+  health(path: string): StreamHealth | undefined;
+  ownReaders(path: string): number;
+}
 
 /** What telemetry reports besides the snapshot. */
 export interface TelemetryStatus {
@@ -21,6 +30,7 @@ export function buildTelemetry(
   current: CurrentSnapshot | null,
   status: TelemetryStatus,
   sequence: number,
+  streams: TelemetryStreams,
 ): TelemetryInit {
   const base = {
     takenAt: timestampFromMs(Date.now()),
@@ -44,7 +54,8 @@ export function buildTelemetry(
         available: path.available,
         sourceType: path.source?.type ?? "",
         tracks: [...path.tracks],
-        readers: path.readers.length,
+        // Viewers only: readers the agent opened itself (probes) are not viewers.
+        readers: Math.max(0, path.readers.length - streams.ownReaders(path.name)),
         inboundBytes: BigInt(path.inboundBytes),
         outboundBytes: BigInt(path.outboundBytes),
         inboundBytesPerSecond: delta?.inboundBytesPerSecond ?? 0,
@@ -52,7 +63,27 @@ export function buildTelemetry(
         ...(path.availableTime === null
           ? {}
           : { availableSince: timestampFromMs(Date.parse(path.availableTime)) }),
+        ...healthOf(streams.health(path.name)),
       };
     }),
+  };
+}
+
+function healthOf(health: StreamHealth | undefined): {
+  health?: MessageInitShape<typeof StreamHealthSchema>;
+} {
+  if (health === undefined) return {};
+  return {
+    health: {
+      verdict: streamVerdictFromName(health.verdict),
+      reasons: health.reasons.map((reason) => ({
+        code: reason.code,
+        severity: streamVerdictFromName(reason.severity),
+        message: reason.message,
+      })),
+      values: health.values as JsonObject,
+      checkedAt: timestampFromMs(health.checkedAt),
+      since: timestampFromMs(health.since),
+    },
   };
 }

@@ -5,6 +5,7 @@ import { type EnvironmentName, environmentName, TelemetrySchema } from "@mtx-fle
 import type { MediaMtxHealth } from "./api/create-local-api.ts";
 import { buildTelemetry } from "./build-telemetry.ts";
 import type { AgentConfig } from "./config/agent-config-schema.ts";
+import { actionCommand } from "./link/action-command.ts";
 import { createLinkClient, type LinkClient } from "./link/index.ts";
 import { createNatsPublisher, type NatsPublisher } from "./nats/index.ts";
 import type { Outbox } from "./outbox/index.ts";
@@ -53,6 +54,7 @@ export function connectHub(options: ConnectHubOptions): LinkClient {
         outboxPending: stats.newestSeq - stats.deliveredSeq,
       },
       sequence,
+      host.streams,
     );
   };
   // The NATS publisher needs the node's identity: stored from the last Welcome, so events
@@ -102,6 +104,13 @@ export function connectHub(options: ConnectHubOptions): LinkClient {
     },
     commands: {
       sync: () => ({ paths: poller.current()?.snapshot.paths.length ?? 0 }),
+      // Answered by whichever plugin offers the action (the probe plugin by default).
+      probe: actionCommand<"probe">(host.actions, "probe.path", (command) => ({ path: command.pathName })),
+      thumbnail: actionCommand<"thumbnail">(host.actions, "probe.thumbnail", (command) => ({
+        path: command.pathName,
+        fresh: command.fresh,
+      })),
+      probeUrl: actionCommand<"probeUrl">(host.actions, "probe.url", (command) => ({ url: command.url })),
     },
     logger,
   });

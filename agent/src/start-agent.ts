@@ -119,6 +119,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       bus,
       node: { id: config.node.name, name: config.node.name },
       storeFor: (name) => pluginStoreView(store.namespace<Record<string, unknown>>(`plugin.${name}`, {})),
+      journal: { record: (event) => outbox.append(event) },
       callTimeoutMs: config.pluginHost.callTimeoutMs,
       stopTimeoutMs: config.pluginHost.stopTimeoutMs,
       backoff: { baseMs: config.pluginHost.restartBaseMs, maxMs: config.pluginHost.restartMaxMs },

@@ -34,6 +34,14 @@ export const GRPC_STATUS_FOR_CODE = {
   MTX_GRPC_CALL_FAILED: status.UNKNOWN,
   MTX_LINK_TIMEOUT: status.DEADLINE_EXCEEDED,
   MTX_NODE_OFFLINE: status.UNAVAILABLE,
+  MTX_UNAVAILABLE: status.UNAVAILABLE,
+  MTX_RATE_LIMITED: status.RESOURCE_EXHAUSTED,
+  MTX_PROBE_FAILED: status.UNAVAILABLE,
+  MTX_PROBE_TIMEOUT: status.DEADLINE_EXCEEDED,
+  MTX_PROBE_BUSY: status.RESOURCE_EXHAUSTED,
+  MTX_URL_FORBIDDEN: status.PERMISSION_DENIED,
+  MTX_HOOK_UNDELIVERED: status.UNAVAILABLE,
+  MTX_WORKER_FAILED: status.UNAVAILABLE,
 } as const satisfies Record<MtxErrorCode, status>;
 
 /** The gRPC status for `code` (the table is complete: a new code does not compile until mapped). */

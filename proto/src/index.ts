@@ -30,9 +30,11 @@ export type {
   Heartbeat,
   Hello,
   ProbeCommand,
+  ProbeUrlCommand,
   SessionRequest,
   SessionResponse,
   SyncCommand,
+  ThumbnailCommand,
   Welcome,
 } from "./gen/mtx/v1/link_pb.ts";
 export {
@@ -46,9 +48,11 @@ export {
   HeartbeatSchema,
   HelloSchema,
   ProbeCommandSchema,
+  ProbeUrlCommandSchema,
   SessionRequestSchema,
   SessionResponseSchema,
   SyncCommandSchema,
+  ThumbnailCommandSchema,
   WelcomeSchema,
 } from "./gen/mtx/v1/link_pb.ts";
 export type { NodeRef, StreamRef } from "./gen/mtx/v1/refs_pb.ts";
@@ -59,11 +63,21 @@ export {
   NodeRefSchema,
   StreamRefSchema,
 } from "./gen/mtx/v1/refs_pb.ts";
-export type { HostMetrics, NodeStatus, PathStatus, Telemetry } from "./gen/mtx/v1/telemetry_pb.ts";
+export type {
+  HealthReason,
+  HostMetrics,
+  NodeStatus,
+  PathStatus,
+  StreamHealth,
+  Telemetry,
+} from "./gen/mtx/v1/telemetry_pb.ts";
 export {
+  HealthReasonSchema,
   HostMetricsSchema,
   NodeStatusSchema,
   PathStatusSchema,
+  StreamHealthSchema,
+  StreamVerdict,
   TelemetrySchema,
 } from "./gen/mtx/v1/telemetry_pb.ts";
 export { grpcErrorToMtxError } from "./grpc-error-to-mtx-error.ts";
@@ -92,5 +106,6 @@ export {
 } from "./nats-subjects.ts";
 export type { BidiStream } from "./open-bidi-stream.ts";
 export type { MethodImpl, ServerCallContext, ServiceImpl } from "./service-impl.ts";
+export { streamVerdictFromName, streamVerdictName } from "./stream-verdict-name.ts";
 export type { ProtoMethodDefinition } from "./to-grpc-service-definition.ts";
 export { toGrpcMethodDefinition, toGrpcServiceDefinition } from "./to-grpc-service-definition.ts";

@@ -13,7 +13,8 @@ const StreamsQuery = Type.Object(
 
 /**
  * `/api/v1/streams`: the paths of the last good snapshot (no extra MediaMTX request), with the
- * counters' rates. Probe readers will be removed from `readers` once the probe plugin exists.
+ * counters' rates, the plugins' health verdict and `viewers`: MediaMTX's readers less the ones
+ * the agent opened itself (probe reads), which are never shown as viewers.
  */
 export function registerStreamRoutes(app: FastifyInstance, deps: LocalApiDeps): void {
   app.get<{ Querystring: { page: number; perPage: number; available?: boolean } }>(
@@ -31,6 +32,8 @@ export function registerStreamRoutes(app: FastifyInstance, deps: LocalApiDeps): 
           ...path,
           inboundBytesPerSecond: delta?.inboundBytesPerSecond ?? null,
           outboundBytesPerSecond: delta?.outboundBytesPerSecond ?? null,
+          viewers: Math.max(0, path.readers.length - deps.host.streams.ownReaders(path.name)),
+          health: deps.host.streams.health(path.name) ?? null,
         };
       });
       return {

@@ -33,7 +33,10 @@ describe("outboxRecordToEvent", () => {
   });
 
   it("carries the path as the stream and the request id for correlation", () => {
-    const event = outboxRecordToEvent(record("probe.verdict", {}, { path: "cam/1", requestId: "req-9" }), NODE);
+    const event = outboxRecordToEvent(
+      record("probe.verdict", {}, { path: "cam/1", requestId: "req-9" }),
+      NODE,
+    );
     expect([event.stream, event.requestId]).toEqual([
       create(StreamRefSchema, { nodeId: "n-1", pathName: "cam/1" }),
       "req-9",

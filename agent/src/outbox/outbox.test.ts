@@ -48,7 +48,12 @@ describe("Outbox", () => {
   it("keeps an event's path and request id across a reopen, and refuses a runaway path", async () => {
     await using tmp = await createTempDir();
     const outbox = await openOutbox({ dir: tmp.path, clock: manualClock() });
-    const record = await outbox.append({ kind: "probe.verdict", payload: {}, path: "cam/1", requestId: "r-1" });
+    const record = await outbox.append({
+      kind: "probe.verdict",
+      payload: {},
+      path: "cam/1",
+      requestId: "r-1",
+    });
     await expect(outbox.append({ kind: "x", payload: {}, path: "p".repeat(2000) })).rejects.toMatchObject({
       code: "MTX_INVALID_INPUT",
     });

@@ -5,6 +5,7 @@ import { createTempDir, type TempDir } from "@mtx-fleet/testkit";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Outbox, openOutbox } from "../outbox/index.ts";
 import { openLocalStore } from "../store/index.ts";
 import { AgentEventBus } from "./agent-event-bus.ts";
 import { PluginHost, type PluginSpec } from "./plugin-host.ts";
@@ -20,6 +21,7 @@ let dir: TempDir;
 let host: PluginHost;
 let registry: Registry;
 let bus: AgentEventBus;
+let outbox: Outbox;
 
 const logger = pino({ level: "silent" });
 
@@ -29,6 +31,7 @@ async function newHost(): Promise<PluginHost> {
   bus = new AgentEventBus(logger);
   // A client for a port nothing listens on: these tests never start the poller.
   const client = createMediaMtxClient({ baseUrl: "http://127.0.0.1:9" });
+  outbox = await openOutbox({ dir: `${dir.path}/outbox` });
   return new PluginHost({
     logger,
     mediamtx: { client, poller: createSnapshotPoller(client) },
@@ -36,6 +39,7 @@ async function newHost(): Promise<PluginHost> {
     bus,
     node: { id: "node-1", name: "edge-1" },
     storeFor: (name) => pluginStoreView(store.namespace<Record<string, unknown>>(name, {})),
+    journal: { record: (event) => outbox.append(event) },
     callTimeoutMs: 200,
     stopTimeoutMs: 200,
     backoff: { baseMs: 30, maxMs: 200, jitter: 0 },
@@ -76,6 +80,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await host.stop();
+  await outbox.close();
   await dir[Symbol.asyncDispose]();
 });
 
@@ -311,5 +316,88 @@ describe("PluginHost", () => {
     const text = await registry.metrics();
     expect(text).toContain('mtx_agent_plugin_state{plugin="throwing",state="failed"} 1');
     expect(text).toContain('mtx_agent_plugin_errors_total{plugin="throwing"} 1');
+  });
+
+  it("records a plugin's journal events durably in the outbox, with path and request id", async () => {
+    const journaling = definePlugin({
+      manifest: manifest("journaling"),
+      config: Type.Object({}),
+      setup: (ctx) => ({
+        start: async () => {
+          await ctx.journal.record({
+            kind: "journaling.seen",
+            payload: { n: 1 },
+            path: "cam/1",
+            requestId: "r-1",
+          });
+        },
+      }),
+    });
+    await host.start([spec(journaling)]);
+    const [record] = await outbox.read({ afterSeq: 0 });
+    expect(record).toMatchObject({
+      kind: "journaling.seen",
+      payload: { n: 1 },
+      path: "cam/1",
+      requestId: "r-1",
+    });
+  });
+
+  it("combines stream health across plugins (worst wins) and drops a stopped plugin's reports", async () => {
+    const health = (verdict: "healthy" | "unhealthy", code?: string) => ({
+      verdict,
+      reasons: code === undefined ? [] : [{ code, severity: "unhealthy" as const, message: code }],
+      values: { [`${verdict}Value`]: 1 },
+      checkedAt: 1_000,
+      since: 500,
+    });
+    const reporter = (name: string, verdict: "healthy" | "unhealthy", code?: string) =>
+      definePlugin({
+        manifest: manifest(name),
+        config: Type.Object({}),
+        setup: (ctx) => ({
+          start: () => {
+            ctx.streams.setHealth("cam/1", health(verdict, code));
+            ctx.streams.setOwnReaders("cam/1", 1);
+          },
+        }),
+      });
+    await host.start([spec(reporter("good", "healthy")), spec(reporter("bad", "unhealthy", "black"))]);
+    expect([host.streams.health("cam/1"), host.streams.ownReaders("cam/1")]).toEqual([
+      {
+        verdict: "unhealthy",
+        reasons: [{ code: "black", severity: "unhealthy", message: "black" }],
+        values: { healthyValue: 1, unhealthyValue: 1 },
+        checkedAt: 1_000,
+        since: 500,
+      },
+      2,
+    ]);
+    await host.remove("bad");
+    expect([host.streams.health("cam/1"), host.streams.ownReaders("cam/1")]).toEqual([health("healthy"), 1]);
+  });
+
+  it("invokes a plugin's action, refuses a name another plugin holds, and forgets it on stop", async () => {
+    const offering = (name: string) =>
+      definePlugin({
+        manifest: manifest(name),
+        config: Type.Object({}),
+        setup: (ctx) => ({
+          start: () =>
+            ctx.actions.register("demo.echo", (input, actx) => ({ input, by: name, id: actx.requestId })),
+        }),
+      });
+    await host.start([spec(offering("first")), spec(offering("second"))]);
+    expect(stateOf("second")).toBe("failed");
+    const ctx = { requestId: "r-7", deadlineMs: Date.now() + 1_000, signal: new AbortController().signal };
+    expect(await host.actions.invoke("demo.echo", { a: 1 }, ctx)).toEqual({
+      input: { a: 1 },
+      by: "first",
+      id: "r-7",
+    });
+    await host.remove("first");
+    await expect(host.actions.invoke("demo.echo", {}, ctx)).rejects.toMatchObject({
+      code: "MTX_UNAVAILABLE",
+    });
   });
 });

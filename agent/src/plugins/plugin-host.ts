@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { MediaMtxClient, SnapshotPoller } from "@mtx-fleet/mediamtx";
 import {
   type Clock,
+  type EventJournal,
   type Logger,
   MtxError,
   type MtxErrorBody,
@@ -15,6 +16,8 @@ import {
   parseConfig,
 } from "@mtx-fleet/plugin-api";
 import type { Registry } from "prom-client";
+import { StreamBoardRegistry } from "../streams/stream-board-registry.ts";
+import { ActionRegistry } from "./action-registry.ts";
 import type { AgentEventBus } from "./agent-event-bus.ts";
 import { type BackoffOptions, backoffDelay } from "./backoff-delay.ts";
 import { callWithTimeout } from "./call-with-timeout.ts";
@@ -52,6 +55,12 @@ export interface PluginHostOptions {
   readonly bus: AgentEventBus;
   readonly node: NodeIdentity;
   readonly storeFor: (plugin: string) => PluginStore;
+  /** The agent's durable outbox, as plugins record events into it. */
+  readonly journal: EventJournal;
+  /** Where plugins' stream reports go; a new one when not given. */
+  readonly streams?: StreamBoardRegistry;
+  /** Where plugins' actions go; a new one when not given. */
+  readonly actions?: ActionRegistry;
   readonly clock?: Clock;
   readonly callTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
@@ -99,11 +108,17 @@ export class PluginHost {
   readonly #entries = new Map<string, Entry>();
   #order: string[] = [];
   #stopping = false;
+  /** What running plugins report about streams (health, own readers). */
+  readonly streams: StreamBoardRegistry;
+  /** What running plugins offer to hub commands and the agent. */
+  readonly actions: ActionRegistry;
 
   constructor(options: PluginHostOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#metrics = createHostMetrics(options.registry);
+    this.streams = options.streams ?? new StreamBoardRegistry();
+    this.actions = options.actions ?? new ActionRegistry();
   }
 
   /** Adds plugins and starts them in dependency order; resolves when each has started or failed. */
@@ -407,6 +422,9 @@ export class PluginHost {
       metrics: createScopedMetrics(this.#options.registry, name, scope),
       store: this.#options.storeFor(name),
       events: this.#options.bus.scoped(scope, onError),
+      journal: this.#options.journal,
+      streams: this.streams.forPlugin(name, scope),
+      actions: this.actions.forPlugin(name, scope),
       scheduler: createScopedScheduler(scope, onError),
       clock: this.#clock,
       signal: scope.signal,

@@ -6,6 +6,7 @@ import { createMediaMtxClient, createSnapshotPoller } from "@mtx-fleet/mediamtx"
 import type { MtxEventName, MtxEvents, PluginDefinition } from "@mtx-fleet/plugin-api";
 import { pino } from "pino";
 import { Registry } from "prom-client";
+import { type Outbox, openOutbox } from "../outbox/index.ts";
 import { AgentEventBus } from "../plugins/agent-event-bus.ts";
 import { PluginHost, type PluginHostOptions, type PluginStatus } from "../plugins/plugin-host.ts";
 import { pluginStoreView } from "../plugins/plugin-store-view.ts";
@@ -26,6 +27,8 @@ export interface PluginHarness extends AsyncDisposable {
   readonly host: PluginHost;
   readonly bus: AgentEventBus;
   readonly registry: Registry;
+  /** The real outbox that `ctx.journal` writes to (read it to check recorded events). */
+  readonly outbox: Outbox;
   /** `/metrics` text as the agent would serve it. */
   metrics(): Promise<string>;
   status(name: string): PluginStatus | undefined;
@@ -61,6 +64,7 @@ export async function startPluginHarness(
   const store = await openLocalStore({ file: join(dir, "state.json"), defaults: {} });
   const registry = new Registry();
   const bus = new AgentEventBus(logger);
+  const outbox = await openOutbox({ dir: join(dir, "outbox"), logger });
   const client = createMediaMtxClient({ baseUrl: options.mediamtxUrl ?? "http://127.0.0.1:9" });
   const poller = createSnapshotPoller(client, { intervalMs: options.pollIntervalMs ?? 1_000 });
   if (options.mediamtxUrl !== undefined) poller.start();
@@ -71,6 +75,7 @@ export async function startPluginHarness(
     node,
     mediamtx: { client, poller },
     storeFor: (name) => pluginStoreView(store.namespace<Record<string, unknown>>(`plugin.${name}`, {})),
+    journal: { record: (event) => outbox.append(event) },
     callTimeoutMs: 2_000,
     stopTimeoutMs: 2_000,
     backoff: { baseMs: 50, maxMs: 500 },
@@ -90,6 +95,7 @@ export async function startPluginHarness(
     stopped = true;
     await host.stop();
     await poller.stop();
+    await outbox.close();
     await store.close();
     await rm(dir, { recursive: true, force: true });
   };
@@ -97,6 +103,7 @@ export async function startPluginHarness(
     host,
     bus,
     registry,
+    outbox,
     metrics: () => registry.metrics(),
     status: (name) => host.status().find((s) => s.name === name),
     logs: () => lines,

@@ -106,6 +106,39 @@ export const ERROR_CODES = {
     meaning: "The node has no live link session with this hub, so the command could not be sent.",
     action: "Check that the node's agent runs and can reach the hub; see the node's `lastSeen`.",
   },
+  MTX_UNAVAILABLE: {
+    meaning: "Something this needs is not running right now (e.g. no running plugin offers the action).",
+    action: "Check `GET /api/v1/plugins` on the agent; the plugin may be failed or disabled.",
+  },
+  MTX_RATE_LIMITED: {
+    meaning: "Too many attempts in a short time (login, on-demand probes).",
+    action: "Wait for `details.retryAfterMs` and try again.",
+  },
+  MTX_PROBE_FAILED: {
+    meaning: "A deep probe could not read the stream (ffprobe/ffmpeg failed, no media).",
+    action: "See `details.stderr`; check the stream plays from the agent's host.",
+  },
+  MTX_PROBE_TIMEOUT: {
+    meaning: "A deep probe did not finish within its hard timeout; its process tree was killed.",
+    action: "Raise `probe.deep.timeoutMs` for slow sources, or check the source.",
+  },
+  MTX_PROBE_BUSY: {
+    meaning: "Every deep-probe slot is taken and the queue is full.",
+    action: "Retry later, or raise `probe.deep.maxConcurrent` / `maxQueued` if the host has CPU to spare.",
+  },
+  MTX_URL_FORBIDDEN: {
+    meaning: "The URL's scheme is not allowed, or it points at loopback, private or link-local addresses.",
+    action:
+      "Use an allowed scheme; to probe internal sources, list their networks in `probe.urls.allowNetworks`.",
+  },
+  MTX_HOOK_UNDELIVERED: {
+    meaning: "The hook wrapper could not deliver a MediaMTX hook to the agent; the event was spooled.",
+    action: "Check that mtx-agent runs; it drains the spool on start and periodically.",
+  },
+  MTX_WORKER_FAILED: {
+    meaning: "A worker or forwarder process could not start or keeps exiting.",
+    action: "See `details` and the worker's log lines; fix the command template or the destination.",
+  },
 } as const satisfies Record<string, { meaning: string; action: string }>;
 
 /** A stable `MTX_*` error code. */

@@ -1,3 +1,5 @@
+import type { MediaMtxHookEvent } from "./mediamtx-hook-event.ts";
+
 /**
  * The typed map of events on the agent's bus. Plugins add their own events by module
  * augmentation:
@@ -10,6 +12,8 @@
 export interface MtxEvents {
   /** A plugin changed state (emitted by the host). */
   "plugin.state": { readonly plugin: string; readonly state: string; readonly error?: string };
+  /** A MediaMTX hook reached the agent (or was synthesised from the snapshot); already stored. */
+  "mediamtx.hook": MediaMtxHookEvent;
 }
 
 /** The name of an event on the bus. */

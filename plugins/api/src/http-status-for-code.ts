@@ -31,6 +31,14 @@ const HTTP_STATUS = {
   MTX_GRPC_CALL_FAILED: 502,
   MTX_LINK_TIMEOUT: 504,
   MTX_NODE_OFFLINE: 503,
+  MTX_UNAVAILABLE: 503,
+  MTX_RATE_LIMITED: 429,
+  MTX_PROBE_FAILED: 502,
+  MTX_PROBE_TIMEOUT: 504,
+  MTX_PROBE_BUSY: 429,
+  MTX_URL_FORBIDDEN: 403,
+  MTX_HOOK_UNDELIVERED: 503,
+  MTX_WORKER_FAILED: 500,
 } as const satisfies Record<MtxErrorCode, number>;
 
 export function httpStatusForCode(code: MtxErrorCode): number {

@@ -20,7 +20,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mtx/v1/link.proto.
  */
 export const file_mtx_v1_link: GenFile = /*@__PURE__*/
-  fileDesc("ChFtdHgvdjEvbGluay5wcm90bxIGbXR4LnYxIkYKDEVucm9sUmVxdWVzdBINCgV0b2tlbhgBIAEoCRIVCg1hZ2VudF92ZXJzaW9uGAIgASgJEhAKCGhvc3RuYW1lGAMgASgJIkIKDUVucm9sUmVzcG9uc2USHQoEbm9kZRgBIAEoCzIPLm10eC52MS5Ob2RlUmVmEhIKCmNyZWRlbnRpYWwYAiABKAki1wEKDlNlc3Npb25SZXF1ZXN0Eh4KBWhlbGxvGAEgASgLMg0ubXR4LnYxLkhlbGxvSAASJgoJaGVhcnRiZWF0GAIgASgLMhEubXR4LnYxLkhlYXJ0YmVhdEgAEicKBnJlc3VsdBgDIAEoCzIVLm10eC52MS5Db21tYW5kUmVzdWx0SAASJAoGZXZlbnRzGAQgASgLMhIubXR4LnYxLkV2ZW50QmF0Y2hIABImCgl0ZWxlbWV0cnkYBSABKAsyES5tdHgudjEuVGVsZW1ldHJ5SABCBgoEYm9keSKIAQoPU2Vzc2lvblJlc3BvbnNlEiIKB3dlbGNvbWUYASABKAsyDy5tdHgudjEuV2VsY29tZUgAEiIKB2NvbW1hbmQYAiABKAsyDy5tdHgudjEuQ29tbWFuZEgAEiUKCWV2ZW50X2FjaxgDIAEoCzIQLm10eC52MS5FdmVudEFja0gAQgYKBGJvZHkiawoFSGVsbG8SFQoNYWdlbnRfdmVyc2lvbhgBIAEoCRIUCgxjYXBhYmlsaXRpZXMYAiADKAkSGAoQbWVkaWFtdHhfdmVyc2lvbhgDIAEoCRIbChNldmVudHNfb3Zlcl9zZXNzaW9uGAQgASgIInUKB1dlbGNvbWUSHQoEbm9kZRgBIAEoCzIPLm10eC52MS5Ob2RlUmVmEhIKCnNlc3Npb25faWQYAiABKAkSHQoVaGVhcnRiZWF0X2ludGVydmFsX21zGAMgASgNEhgKEGV2ZW50c19hY2tlZF9zZXEYBCABKAQiOAoJSGVhcnRiZWF0EisKB3NlbnRfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpcBCgdDb21tYW5kEgoKAmlkGAEgASgJEiwKCGRlYWRsaW5lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIjCgRzeW5jGAogASgLMhMubXR4LnYxLlN5bmNDb21tYW5kSAASJQoFcHJvYmUYCyABKAsyFC5tdHgudjEuUHJvYmVDb21tYW5kSABCBgoEa2luZCINCgtTeW5jQ29tbWFuZCIhCgxQcm9iZUNvbW1hbmQSEQoJcGF0aF9uYW1lGAEgASgJInsKDUNvbW1hbmRSZXN1bHQSEgoKY29tbWFuZF9pZBgBIAEoCRIlCgJvaxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RIABIkCgVlcnJvchgDIAEoCzITLm10eC52MS5FcnJvckRldGFpbEgAQgkKB291dGNvbWUiKwoKRXZlbnRCYXRjaBIdCgZldmVudHMYASADKAsyDS5tdHgudjEuRXZlbnQiFwoIRXZlbnRBY2sSCwoDc2VxGAEgASgEMogBChBBZ2VudExpbmtTZXJ2aWNlEjQKBUVucm9sEhQubXR4LnYxLkVucm9sUmVxdWVzdBoVLm10eC52MS5FbnJvbFJlc3BvbnNlEj4KB1Nlc3Npb24SFi5tdHgudjEuU2Vzc2lvblJlcXVlc3QaFy5tdHgudjEuU2Vzc2lvblJlc3BvbnNlKAEwAWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mtx_v1_error_detail, file_mtx_v1_event, file_mtx_v1_refs, file_mtx_v1_telemetry]);
+  fileDesc("ChFtdHgvdjEvbGluay5wcm90bxIGbXR4LnYxIkYKDEVucm9sUmVxdWVzdBINCgV0b2tlbhgBIAEoCRIVCg1hZ2VudF92ZXJzaW9uGAIgASgJEhAKCGhvc3RuYW1lGAMgASgJIkIKDUVucm9sUmVzcG9uc2USHQoEbm9kZRgBIAEoCzIPLm10eC52MS5Ob2RlUmVmEhIKCmNyZWRlbnRpYWwYAiABKAki1wEKDlNlc3Npb25SZXF1ZXN0Eh4KBWhlbGxvGAEgASgLMg0ubXR4LnYxLkhlbGxvSAASJgoJaGVhcnRiZWF0GAIgASgLMhEubXR4LnYxLkhlYXJ0YmVhdEgAEicKBnJlc3VsdBgDIAEoCzIVLm10eC52MS5Db21tYW5kUmVzdWx0SAASJAoGZXZlbnRzGAQgASgLMhIubXR4LnYxLkV2ZW50QmF0Y2hIABImCgl0ZWxlbWV0cnkYBSABKAsyES5tdHgudjEuVGVsZW1ldHJ5SABCBgoEYm9keSKIAQoPU2Vzc2lvblJlc3BvbnNlEiIKB3dlbGNvbWUYASABKAsyDy5tdHgudjEuV2VsY29tZUgAEiIKB2NvbW1hbmQYAiABKAsyDy5tdHgudjEuQ29tbWFuZEgAEiUKCWV2ZW50X2FjaxgDIAEoCzIQLm10eC52MS5FdmVudEFja0gAQgYKBGJvZHkiawoFSGVsbG8SFQoNYWdlbnRfdmVyc2lvbhgBIAEoCRIUCgxjYXBhYmlsaXRpZXMYAiADKAkSGAoQbWVkaWFtdHhfdmVyc2lvbhgDIAEoCRIbChNldmVudHNfb3Zlcl9zZXNzaW9uGAQgASgIInUKB1dlbGNvbWUSHQoEbm9kZRgBIAEoCzIPLm10eC52MS5Ob2RlUmVmEhIKCnNlc3Npb25faWQYAiABKAkSHQoVaGVhcnRiZWF0X2ludGVydmFsX21zGAMgASgNEhgKEGV2ZW50c19hY2tlZF9zZXEYBCABKAQiOAoJSGVhcnRiZWF0EisKB3NlbnRfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvQBCgdDb21tYW5kEgoKAmlkGAEgASgJEiwKCGRlYWRsaW5lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIjCgRzeW5jGAogASgLMhMubXR4LnYxLlN5bmNDb21tYW5kSAASJQoFcHJvYmUYCyABKAsyFC5tdHgudjEuUHJvYmVDb21tYW5kSAASLQoJdGh1bWJuYWlsGAwgASgLMhgubXR4LnYxLlRodW1ibmFpbENvbW1hbmRIABIsCglwcm9iZV91cmwYDSABKAsyFy5tdHgudjEuUHJvYmVVcmxDb21tYW5kSABCBgoEa2luZCINCgtTeW5jQ29tbWFuZCIhCgxQcm9iZUNvbW1hbmQSEQoJcGF0aF9uYW1lGAEgASgJIjQKEFRodW1ibmFpbENvbW1hbmQSEQoJcGF0aF9uYW1lGAEgASgJEg0KBWZyZXNoGAIgASgIIh4KD1Byb2JlVXJsQ29tbWFuZBILCgN1cmwYASABKAkiewoNQ29tbWFuZFJlc3VsdBISCgpjb21tYW5kX2lkGAEgASgJEiUKAm9rGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEgAEiQKBWVycm9yGAMgASgLMhMubXR4LnYxLkVycm9yRGV0YWlsSABCCQoHb3V0Y29tZSIrCgpFdmVudEJhdGNoEh0KBmV2ZW50cxgBIAMoCzINLm10eC52MS5FdmVudCIXCghFdmVudEFjaxILCgNzZXEYASABKAQyiAEKEEFnZW50TGlua1NlcnZpY2USNAoFRW5yb2wSFC5tdHgudjEuRW5yb2xSZXF1ZXN0GhUubXR4LnYxLkVucm9sUmVzcG9uc2USPgoHU2Vzc2lvbhIWLm10eC52MS5TZXNzaW9uUmVxdWVzdBoXLm10eC52MS5TZXNzaW9uUmVzcG9uc2UoATABYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mtx_v1_error_detail, file_mtx_v1_event, file_mtx_v1_refs, file_mtx_v1_telemetry]);
 
 /**
  * @generated from message mtx.v1.EnrolRequest
@@ -283,6 +283,18 @@ export type Command = Message<"mtx.v1.Command"> & {
      */
     value: ProbeCommand;
     case: "probe";
+  } | {
+    /**
+     * @generated from field: mtx.v1.ThumbnailCommand thumbnail = 12;
+     */
+    value: ThumbnailCommand;
+    case: "thumbnail";
+  } | {
+    /**
+     * @generated from field: mtx.v1.ProbeUrlCommand probe_url = 13;
+     */
+    value: ProbeUrlCommand;
+    case: "probeUrl";
   } | { case: undefined; value?: undefined };
 };
 
@@ -328,6 +340,52 @@ export const ProbeCommandSchema: GenMessage<ProbeCommand> = /*@__PURE__*/
   messageDesc(file_mtx_v1_link, 9);
 
 /**
+ * The latest thumbnail of one path (the result carries a small JPEG, base64, and its time).
+ *
+ * @generated from message mtx.v1.ThumbnailCommand
+ */
+export type ThumbnailCommand = Message<"mtx.v1.ThumbnailCommand"> & {
+  /**
+   * @generated from field: string path_name = 1;
+   */
+  pathName: string;
+
+  /**
+   * Take a new one instead of returning the latest.
+   *
+   * @generated from field: bool fresh = 2;
+   */
+  fresh: boolean;
+};
+
+/**
+ * Describes the message mtx.v1.ThumbnailCommand.
+ * Use `create(ThumbnailCommandSchema)` to create a new message.
+ */
+export const ThumbnailCommandSchema: GenMessage<ThumbnailCommand> = /*@__PURE__*/
+  messageDesc(file_mtx_v1_link, 10);
+
+/**
+ * Deep-probe an arbitrary URL from the node (operator action; the agent enforces its scheme
+ * allow-list and refuses loopback/private targets unless configured).
+ *
+ * @generated from message mtx.v1.ProbeUrlCommand
+ */
+export type ProbeUrlCommand = Message<"mtx.v1.ProbeUrlCommand"> & {
+  /**
+   * @generated from field: string url = 1;
+   */
+  url: string;
+};
+
+/**
+ * Describes the message mtx.v1.ProbeUrlCommand.
+ * Use `create(ProbeUrlCommandSchema)` to create a new message.
+ */
+export const ProbeUrlCommandSchema: GenMessage<ProbeUrlCommand> = /*@__PURE__*/
+  messageDesc(file_mtx_v1_link, 11);
+
+/**
  * @generated from message mtx.v1.CommandResult
  */
 export type CommandResult = Message<"mtx.v1.CommandResult"> & {
@@ -359,7 +417,7 @@ export type CommandResult = Message<"mtx.v1.CommandResult"> & {
  * Use `create(CommandResultSchema)` to create a new message.
  */
 export const CommandResultSchema: GenMessage<CommandResult> = /*@__PURE__*/
-  messageDesc(file_mtx_v1_link, 10);
+  messageDesc(file_mtx_v1_link, 12);
 
 /**
  * @generated from message mtx.v1.EventBatch
@@ -376,7 +434,7 @@ export type EventBatch = Message<"mtx.v1.EventBatch"> & {
  * Use `create(EventBatchSchema)` to create a new message.
  */
 export const EventBatchSchema: GenMessage<EventBatch> = /*@__PURE__*/
-  messageDesc(file_mtx_v1_link, 11);
+  messageDesc(file_mtx_v1_link, 13);
 
 /**
  * Everything up to `seq` is stored (deduplicated by event id); the agent may forget it.
@@ -395,7 +453,7 @@ export type EventAck = Message<"mtx.v1.EventAck"> & {
  * Use `create(EventAckSchema)` to create a new message.
  */
 export const EventAckSchema: GenMessage<EventAck> = /*@__PURE__*/
-  messageDesc(file_mtx_v1_link, 12);
+  messageDesc(file_mtx_v1_link, 14);
 
 /**
  * The control link. Agents always dial out to the hub (edge boxes sit behind NAT).

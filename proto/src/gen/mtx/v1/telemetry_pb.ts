@@ -2,19 +2,19 @@
 // @generated from file mtx/v1/telemetry.proto (package mtx.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { NodeRef } from "./refs_pb.ts";
 import { file_mtx_v1_refs } from "./refs_pb.ts";
-import type { Message } from "@bufbuild/protobuf";
+import type { JsonObject, Message, UnknownEnum } from "@bufbuild/protobuf";
 
 /**
  * Describes the file mtx/v1/telemetry.proto.
  */
 export const file_mtx_v1_telemetry: GenFile = /*@__PURE__*/
-  fileDesc("ChZtdHgvdjEvdGVsZW1ldHJ5LnByb3RvEgZtdHgudjEi+QEKCVRlbGVtZXRyeRIdCgRub2RlGAEgASgLMg8ubXR4LnYxLk5vZGVSZWYSLAoIdGFrZW5fYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHNlcXVlbmNlGAMgASgEEgwKBGZ1bGwYBCABKAgSIgoGc3RhdHVzGAUgASgLMhIubXR4LnYxLk5vZGVTdGF0dXMSIQoFcGF0aHMYBiADKAsyEi5tdHgudjEuUGF0aFN0YXR1cxIVCg1yZW1vdmVkX3BhdGhzGAcgAygJEiEKBGhvc3QYCCABKAsyEy5tdHgudjEuSG9zdE1ldHJpY3MiuwEKCk5vZGVTdGF0dXMSFQoNYWdlbnRfdmVyc2lvbhgBIAEoCRIYChBtZWRpYW10eF92ZXJzaW9uGAIgASgJEhoKEm1lZGlhbXR4X3JlYWNoYWJsZRgDIAEoCBIXCg9zbmFwc2hvdF9hZ2VfbXMYBCABKA0SFwoPcGx1Z2luc19ydW5uaW5nGAUgASgNEhYKDnBsdWdpbnNfZmFpbGVkGAYgASgNEhYKDm91dGJveF9wZW5kaW5nGAcgASgEIrICCgpQYXRoU3RhdHVzEgwKBG5hbWUYASABKAkSEQoJc3RyZWFtX2lkGAIgASgJEhEKCWNvbmZfbmFtZRgDIAEoCRIRCglhdmFpbGFibGUYBCABKAgSEwoLc291cmNlX3R5cGUYBSABKAkSDgoGdHJhY2tzGAYgAygJEg8KB3JlYWRlcnMYByABKA0SFQoNaW5ib3VuZF9ieXRlcxgIIAEoBBIWCg5vdXRib3VuZF9ieXRlcxgJIAEoBBIgChhpbmJvdW5kX2J5dGVzX3Blcl9zZWNvbmQYCiABKAESIQoZb3V0Ym91bmRfYnl0ZXNfcGVyX3NlY29uZBgLIAEoARIzCg9hdmFpbGFibGVfc2luY2UYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvwCCgtIb3N0TWV0cmljcxIcCg9jcHVfdXNhZ2VfcmF0aW8YASABKAFIAIgBARISCgVsb2FkMRgCIAEoAUgBiAEBEh4KEW1lbW9yeV91c2VkX2J5dGVzGAMgASgESAKIAQESHwoSbWVtb3J5X3RvdGFsX2J5dGVzGAQgASgESAOIAQESPwoPZGlza19mcmVlX2J5dGVzGAUgAygLMiYubXR4LnYxLkhvc3RNZXRyaWNzLkRpc2tGcmVlQnl0ZXNFbnRyeRIgChN0ZW1wZXJhdHVyZV9jZWxzaXVzGAYgASgBSASIAQEaNAoSRGlza0ZyZWVCeXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBDoCOAFCEgoQX2NwdV91c2FnZV9yYXRpb0IICgZfbG9hZDFCFAoSX21lbW9yeV91c2VkX2J5dGVzQhUKE19tZW1vcnlfdG90YWxfYnl0ZXNCFgoUX3RlbXBlcmF0dXJlX2NlbHNpdXNiBnByb3RvMw", [file_google_protobuf_timestamp, file_mtx_v1_refs]);
+  fileDesc("ChZtdHgvdjEvdGVsZW1ldHJ5LnByb3RvEgZtdHgudjEi+QEKCVRlbGVtZXRyeRIdCgRub2RlGAEgASgLMg8ubXR4LnYxLk5vZGVSZWYSLAoIdGFrZW5fYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHNlcXVlbmNlGAMgASgEEgwKBGZ1bGwYBCABKAgSIgoGc3RhdHVzGAUgASgLMhIubXR4LnYxLk5vZGVTdGF0dXMSIQoFcGF0aHMYBiADKAsyEi5tdHgudjEuUGF0aFN0YXR1cxIVCg1yZW1vdmVkX3BhdGhzGAcgAygJEiEKBGhvc3QYCCABKAsyEy5tdHgudjEuSG9zdE1ldHJpY3MiuwEKCk5vZGVTdGF0dXMSFQoNYWdlbnRfdmVyc2lvbhgBIAEoCRIYChBtZWRpYW10eF92ZXJzaW9uGAIgASgJEhoKEm1lZGlhbXR4X3JlYWNoYWJsZRgDIAEoCBIXCg9zbmFwc2hvdF9hZ2VfbXMYBCABKA0SFwoPcGx1Z2luc19ydW5uaW5nGAUgASgNEhYKDnBsdWdpbnNfZmFpbGVkGAYgASgNEhYKDm91dGJveF9wZW5kaW5nGAcgASgEItgCCgpQYXRoU3RhdHVzEgwKBG5hbWUYASABKAkSEQoJc3RyZWFtX2lkGAIgASgJEhEKCWNvbmZfbmFtZRgDIAEoCRIRCglhdmFpbGFibGUYBCABKAgSEwoLc291cmNlX3R5cGUYBSABKAkSDgoGdHJhY2tzGAYgAygJEg8KB3JlYWRlcnMYByABKA0SFQoNaW5ib3VuZF9ieXRlcxgIIAEoBBIWCg5vdXRib3VuZF9ieXRlcxgJIAEoBBIgChhpbmJvdW5kX2J5dGVzX3Blcl9zZWNvbmQYCiABKAESIQoZb3V0Ym91bmRfYnl0ZXNfcGVyX3NlY29uZBgLIAEoARIzCg9hdmFpbGFibGVfc2luY2UYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiQKBmhlYWx0aBgNIAEoCzIULm10eC52MS5TdHJlYW1IZWFsdGgiVgoMSGVhbHRoUmVhc29uEgwKBGNvZGUYASABKAkSJwoIc2V2ZXJpdHkYAiABKA4yFS5tdHgudjEuU3RyZWFtVmVyZGljdBIPCgdtZXNzYWdlGAMgASgJIuEBCgxTdHJlYW1IZWFsdGgSJgoHdmVyZGljdBgBIAEoDjIVLm10eC52MS5TdHJlYW1WZXJkaWN0EiUKB3JlYXNvbnMYAiADKAsyFC5tdHgudjEuSGVhbHRoUmVhc29uEicKBnZhbHVlcxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLgoKY2hlY2tlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoFc2luY2UYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvwCCgtIb3N0TWV0cmljcxIcCg9jcHVfdXNhZ2VfcmF0aW8YASABKAFIAIgBARISCgVsb2FkMRgCIAEoAUgBiAEBEh4KEW1lbW9yeV91c2VkX2J5dGVzGAMgASgESAKIAQESHwoSbWVtb3J5X3RvdGFsX2J5dGVzGAQgASgESAOIAQESPwoPZGlza19mcmVlX2J5dGVzGAUgAygLMiYubXR4LnYxLkhvc3RNZXRyaWNzLkRpc2tGcmVlQnl0ZXNFbnRyeRIgChN0ZW1wZXJhdHVyZV9jZWxzaXVzGAYgASgBSASIAQEaNAoSRGlza0ZyZWVCeXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBDoCOAFCEgoQX2NwdV91c2FnZV9yYXRpb0IICgZfbG9hZDFCFAoSX21lbW9yeV91c2VkX2J5dGVzQhUKE19tZW1vcnlfdG90YWxfYnl0ZXNCFgoUX3RlbXBlcmF0dXJlX2NlbHNpdXMqogEKDVN0cmVhbVZlcmRpY3QSHgoaU1RSRUFNX1ZFUkRJQ1RfVU5TUEVDSUZJRUQQABIaChZTVFJFQU1fVkVSRElDVF9IRUFMVEhZEAESGwoXU1RSRUFNX1ZFUkRJQ1RfREVHUkFERUQQAhIcChhTVFJFQU1fVkVSRElDVF9VTkhFQUxUSFkQAxIaChZTVFJFQU1fVkVSRElDVF9VTktOT1dOEARiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mtx_v1_refs]);
 
 /**
  * Latest-wins state of one node, sent every poll. With `full` it replaces everything the hub
@@ -196,6 +196,13 @@ export type PathStatus = Message<"mtx.v1.PathStatus"> & {
    * @generated from field: google.protobuf.Timestamp available_since = 12;
    */
   availableSince?: Timestamp | undefined;
+
+  /**
+   * The agent's judgement of the stream (probe plugins); unset when nothing judged it yet.
+   *
+   * @generated from field: mtx.v1.StreamHealth health = 13;
+   */
+  health?: StreamHealth | undefined;
 };
 
 /**
@@ -204,6 +211,82 @@ export type PathStatus = Message<"mtx.v1.PathStatus"> & {
  */
 export const PathStatusSchema: GenMessage<PathStatus> = /*@__PURE__*/
   messageDesc(file_mtx_v1_telemetry, 2);
+
+/**
+ * Why a stream is not healthy.
+ *
+ * @generated from message mtx.v1.HealthReason
+ */
+export type HealthReason = Message<"mtx.v1.HealthReason"> & {
+  /**
+   * Stable snake_case code: stalled, black, frozen, silent, fps_drop, no_audio, ...
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * @generated from field: mtx.v1.StreamVerdict severity = 2;
+   */
+  severity: StreamVerdict;
+
+  /**
+   * For people: what was measured against what was expected.
+   *
+   * @generated from field: string message = 3;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message mtx.v1.HealthReason.
+ * Use `create(HealthReasonSchema)` to create a new message.
+ */
+export const HealthReasonSchema: GenMessage<HealthReason> = /*@__PURE__*/
+  messageDesc(file_mtx_v1_telemetry, 3);
+
+/**
+ * The combined health of a stream with the values it rests on.
+ *
+ * @generated from message mtx.v1.StreamHealth
+ */
+export type StreamHealth = Message<"mtx.v1.StreamHealth"> & {
+  /**
+   * @generated from field: mtx.v1.StreamVerdict verdict = 1;
+   */
+  verdict: StreamVerdict;
+
+  /**
+   * @generated from field: repeated mtx.v1.HealthReason reasons = 2;
+   */
+  reasons: HealthReason[];
+
+  /**
+   * Latest measured values by name (fps, width, bitrate_bps, video_codec, ...).
+   *
+   * @generated from field: google.protobuf.Struct values = 3;
+   */
+  values?: JsonObject | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp checked_at = 4;
+   */
+  checkedAt?: Timestamp | undefined;
+
+  /**
+   * Since when the verdict has been this one.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 5;
+   */
+  since?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mtx.v1.StreamHealth.
+ * Use `create(StreamHealthSchema)` to create a new message.
+ */
+export const StreamHealthSchema: GenMessage<StreamHealth> = /*@__PURE__*/
+  messageDesc(file_mtx_v1_telemetry, 4);
 
 /**
  * Host figures from the system-metrics plugin (absent fields are unknown, not zero).
@@ -249,5 +332,50 @@ export type HostMetrics = Message<"mtx.v1.HostMetrics"> & {
  * Use `create(HostMetricsSchema)` to create a new message.
  */
 export const HostMetricsSchema: GenMessage<HostMetrics> = /*@__PURE__*/
-  messageDesc(file_mtx_v1_telemetry, 3);
+  messageDesc(file_mtx_v1_telemetry, 5);
+
+/**
+ * Verdict of a stream, best first. UNKNOWN means "not judged or not measurable", never "off".
+ *
+ * @generated from enum mtx.v1.StreamVerdict
+ */
+export const StreamVerdict = {
+  /**
+   * @generated from enum value: STREAM_VERDICT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED: 0,
+
+  /**
+   * @generated from enum value: STREAM_VERDICT_HEALTHY = 1;
+   */
+  HEALTHY: 1,
+
+  /**
+   * @generated from enum value: STREAM_VERDICT_DEGRADED = 2;
+   */
+  DEGRADED: 2,
+
+  /**
+   * @generated from enum value: STREAM_VERDICT_UNHEALTHY = 3;
+   */
+  UNHEALTHY: 3,
+
+  /**
+   * @generated from enum value: STREAM_VERDICT_UNKNOWN = 4;
+   */
+  UNKNOWN: 4,
+} as const;
+
+/**
+ * Verdict of a stream, best first. UNKNOWN means "not judged or not measurable", never "off".
+ *
+ * @generated from enum mtx.v1.StreamVerdict
+ */
+export type StreamVerdict = (typeof StreamVerdict)[keyof typeof StreamVerdict] | UnknownEnum;
+
+/**
+ * Describes the enum mtx.v1.StreamVerdict.
+ */
+export const StreamVerdictSchema: GenEnum<StreamVerdict> = /*@__PURE__*/
+  enumDesc(file_mtx_v1_telemetry, 0);
 
