@@ -1,8 +1,10 @@
 // `npm start`: the local stack on embedded defaults — the MediaMTX simulator with demo streams
-// (real ffmpeg media) and an mtx-agent watching it. The hub joins this stack with its issue.
+// (real ffmpeg media), an mtx-hub, and an mtx-agent that enrols with the hub and watches the
+// simulator. Every start is fresh: the stack's state lives in .toolchain/local-stack and is
+// recreated, so the printed admin password and tokens are always the current ones.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -56,7 +58,65 @@ function stop(code: number): void {
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop(0));
 
+/** Calls the local hub's API; throws with the hub's `{code, message}` on an error status. */
+async function hubCall(
+  base: string,
+  method: string,
+  route: string,
+  body: unknown,
+  token?: string,
+): Promise<unknown> {
+  const res = await fetch(base + route, {
+    method,
+    headers: {
+      "content-type": "application/json",
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok)
+    throw new Error(`hub ${method} ${route}: ${res.status} ${String(json.code)} ${String(json.message)}`);
+  return json;
+}
+
+rmSync(stateDir, { recursive: true, force: true });
 mkdirSync(stateDir, { recursive: true });
+const adminPassword = randomBytes(12).toString("base64url");
+const hubConfig = join(stateDir, "hub.yaml");
+writeFileSync(
+  hubConfig,
+  `${JSON.stringify(
+    {
+      version: 1,
+      dataDir: join(stateDir, "hub-data"),
+      api: { host: "127.0.0.1", port: 9800 },
+      link: { host: "127.0.0.1", port: 9801 },
+      auth: { adminPassword },
+    },
+    null,
+    2,
+  )}\n`,
+);
+const hub = await startNode(
+  "hub",
+  join(repo, "hub", "src", "main.ts"),
+  ["--config", hubConfig],
+  (line) => line.msg === "hub started",
+);
+const hubUrl = String(hub.apiUrl);
+const { token: adminToken } = (await hubCall(hubUrl, "POST", "/api/v1/auth/login", {
+  username: "admin",
+  password: adminPassword,
+})) as { token: string };
+const { node, enrolToken } = (await hubCall(
+  hubUrl,
+  "POST",
+  "/api/v1/fleet/nodes",
+  { name: "local-demo", environment: "dev", labels: { site: "local" } },
+  adminToken,
+)) as { node: { id: string }; enrolToken: { token: string } };
+
 const sim = await startNode(
   "simulator",
   join(repo, "deploy", "mediamtx-sim", "src", "main.ts"),
@@ -75,6 +135,7 @@ writeFileSync(
       dataDir: join(stateDir, "agent-data"),
       mediamtx: { apiUrl: sim.api, pollIntervalMs: 2000 },
       localApi: { host: "127.0.0.1", port: 9980, token },
+      hub: { url: String(hub.linkUrl), enrolToken: enrolToken.token },
     },
     null,
     2,
@@ -91,7 +152,12 @@ const demo = Array.isArray(sim.demo) ? (sim.demo as string[]) : [];
 console.log(
   [
     "",
-    `MTX Fleet local stack is up (MediaMTX simulator ${String(sim.version)} + mtx-agent):`,
+    `MTX Fleet local stack is up (MediaMTX simulator ${String(sim.version)} + mtx-agent + mtx-hub):`,
+    `  hub API          ${hubUrl}/api/v1/streams   (OpenAPI: ${hubUrl}/api/v1/openapi.json)`,
+    `  hub login        admin / ${adminPassword}   (POST ${hubUrl}/api/v1/auth/login)`,
+    `  hub token        ${adminToken}`,
+    `  hub node         ${hubUrl}/api/v1/fleet/nodes/${node.id}`,
+    `  hub events       ${hubUrl}/api/v1/events`,
     `  agent status     ${api}/api/v1/status`,
     `  agent streams    ${api}/api/v1/streams`,
     `  agent events     ${api}/api/v1/events`,
@@ -104,8 +170,10 @@ console.log(
     `  simulator        ${String(sim.control)}/state`,
     ...demo.map((path) => `  HLS stream       ${String(sim.hls)}/${path}/index.m3u8`),
     "",
-    "Try: ffprobe <an HLS stream URL above>. Ctrl-C stops everything.",
-    `Agent log (JSON): ${join(stateDir, "agent.log")}; simulator logs go to stderr.`,
+    "Try: ffprobe <an HLS stream URL above>;",
+    `     curl -H "authorization: Bearer ${adminToken}" ${hubUrl}/api/v1/streams`,
+    "Ctrl-C stops everything.",
+    `Logs (JSON): ${join(stateDir, "hub.log")}, ${join(stateDir, "agent.log")}; simulator logs go to stderr.`,
     "",
   ].join("\n"),
 );
