@@ -119,6 +119,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       bus,
       node: { id: config.node.name, name: config.node.name },
       storeFor: (name) => pluginStoreView(store.namespace<Record<string, unknown>>(`plugin.${name}`, {})),
+      dataDirFor: (name) => join(config.dataDir, "plugins", name),
       journal: { record: (event) => outbox.append(event) },
       callTimeoutMs: config.pluginHost.callTimeoutMs,
       stopTimeoutMs: config.pluginHost.stopTimeoutMs,

@@ -1,3 +1,6 @@
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { MediaMtxClient, SnapshotPoller } from "@mtx-fleet/mediamtx";
 import {
@@ -55,6 +58,11 @@ export interface PluginHostOptions {
   readonly bus: AgentEventBus;
   readonly node: NodeIdentity;
   readonly storeFor: (plugin: string) => PluginStore;
+  /**
+   * The directory each plugin gets as `ctx.dataDir` (the agent: `<dataDir>/plugins/<name>`);
+   * created before `setup`. Without it, a directory under the OS temp dir.
+   */
+  readonly dataDirFor?: (plugin: string) => string;
   /** The agent's durable outbox, as plugins record events into it. */
   readonly journal: EventJournal;
   /** Where plugins' stream reports go; a new one when not given. */
@@ -297,7 +305,12 @@ export class PluginHost {
     this.#setState(entry, { kind: "starting" });
     const onError = (error: unknown): void => this.#fail(entry, generation, error);
     try {
-      const context = this.#context(entry, scope, onError);
+      const dataDir =
+        this.#options.dataDirFor?.(entry.spec.name) ?? join(tmpdir(), "mtx-plugins", entry.spec.name);
+      // Synchronous on purpose: one syscall per plugin start, and setup keeps running in the
+      // same turn as before (tests of plugins count on when their first snapshot arrives).
+      mkdirSync(dataDir, { recursive: true });
+      const context = this.#context(entry, scope, onError, dataDir);
       const config = entry.config;
       const instance = await this.#timed(entry, "setup", () => definition.setup(context, config as never));
       if (generation !== entry.generation) return;
@@ -414,7 +427,12 @@ export class PluginHost {
     }
   }
 
-  #context(entry: Entry, scope: PluginScope, onError: (error: unknown) => void): PluginContext {
+  #context(
+    entry: Entry,
+    scope: PluginScope,
+    onError: (error: unknown) => void,
+    dataDir: string,
+  ): PluginContext {
     const name = entry.spec.name;
     return {
       node: this.#options.node,
@@ -428,6 +446,7 @@ export class PluginHost {
       scheduler: createScopedScheduler(scope, onError),
       clock: this.#clock,
       signal: scope.signal,
+      dataDir,
       mediamtx: {
         client: this.#options.mediamtx.client,
         current: () => this.#options.mediamtx.poller.current(),

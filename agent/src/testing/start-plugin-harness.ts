@@ -75,6 +75,7 @@ export async function startPluginHarness(
     node,
     mediamtx: { client, poller },
     storeFor: (name) => pluginStoreView(store.namespace<Record<string, unknown>>(`plugin.${name}`, {})),
+    dataDirFor: (name) => join(dir, "plugins", name),
     journal: { record: (event) => outbox.append(event) },
     callTimeoutMs: 2_000,
     stopTimeoutMs: 2_000,

@@ -38,6 +38,12 @@ export interface PluginContext {
   readonly clock: Clock;
   readonly http: PluginHttp;
   readonly mediamtx: MediaMtxAccess;
+  /**
+   * A directory of this plugin's own (`<agent dataDir>/plugins/<name>`), created by the host
+   * before `setup`: for files too big or too many for `store` (thumbnails, spools). It is kept
+   * across restarts; the plugin bounds what it writes there.
+   */
+  readonly dataDir: string;
   /** Aborted when the plugin is stopped or restarted; pass it to every long operation. */
   readonly signal: AbortSignal;
 }
