@@ -51,19 +51,29 @@ export class AuthService {
    * without, a first start generates one and returns it (to be shown once); later starts keep it.
    */
   async ensureAdmin(configuredPassword: string | undefined): Promise<{ generatedPassword: string | null }> {
-    const existing = await this.#store.getUser(ADMIN_USERNAME);
-    if (configuredPassword === undefined && existing !== undefined) return { generatedPassword: null };
-    if (configuredPassword !== undefined && existing !== undefined) {
-      if (await verifyPassword(configuredPassword, existing.passwordHash)) return { generatedPassword: null };
+    let existing = await this.#store.getUser(ADMIN_USERNAME);
+    if (existing === undefined) {
+      const password = configuredPassword ?? randomBytes(18).toString("base64url");
+      const created = await this.#store.createUser({
+        username: ADMIN_USERNAME,
+        role: "admin",
+        passwordHash: await hashPassword(password),
+        createdAt: this.#now(),
+      });
+      if (created) return { generatedPassword: configuredPassword === undefined ? password : null };
+      // Another replica created the admin first: its password holds unless one is configured.
+      existing = await this.#store.getUser(ADMIN_USERNAME);
+      if (existing === undefined)
+        throw new MtxError("MTX_INTERNAL", "the admin user vanished while it was created");
     }
-    const password = configuredPassword ?? randomBytes(18).toString("base64url");
+    if (configuredPassword === undefined) return { generatedPassword: null };
+    if (await verifyPassword(configuredPassword, existing.passwordHash)) return { generatedPassword: null };
     await this.#store.putUser({
-      username: ADMIN_USERNAME,
+      ...existing,
       role: "admin",
-      passwordHash: await hashPassword(password),
-      createdAt: existing?.createdAt ?? this.#now(),
+      passwordHash: await hashPassword(configuredPassword),
     });
-    return { generatedPassword: configuredPassword === undefined ? password : null };
+    return { generatedPassword: null };
   }
 
   /** Checks a username and password; returns a token valid for the session lifetime. */

@@ -10,34 +10,83 @@ export interface SecretBox {
 }
 
 const KEY_FILE = "secret.key";
+/** The name of the key among the values hub replicas share. */
+export const SHARED_SECRET_KEY_NAME = "secret-key";
 
-async function loadOrCreateKey(dataDir: string): Promise<Buffer> {
-  const file = join(dataDir, KEY_FILE);
+/** Where hub replicas keep values they must agree on (`KvHubStore.shared`). */
+export interface SharedSecretSource {
+  get(name: string): Promise<string | undefined>;
+  createIfAbsent(name: string, value: string): Promise<string>;
+}
+
+/** Options of `openSecretBox`. */
+export interface SecretBoxOptions {
+  /** With replicas: the key is the one they share (the first replica to start stores it). */
+  readonly shared?: SharedSecretSource;
+}
+
+function parseKey(text: string, where: string): Buffer {
+  const key = Buffer.from(text.trim(), "base64url");
+  if (key.length !== 32) throw new MtxError("MTX_INVALID_INPUT", `${where} does not hold a 32-byte key`);
+  return key;
+}
+
+async function readKeyFile(file: string): Promise<Buffer | undefined> {
   try {
-    const key = Buffer.from((await readFile(file, "utf8")).trim(), "base64url");
-    if (key.length !== 32) throw new MtxError("MTX_INVALID_INPUT", `${file} does not hold a 32-byte key`);
-    return key;
+    return parseKey(await readFile(file, "utf8"), file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw MtxError.from(error, "MTX_INVALID_INPUT");
-    const key = randomBytes(32);
-    // "wx": two hubs starting on one data dir must not each write a different key.
-    const handle = await open(file, "wx", 0o600);
-    try {
-      await handle.writeFile(`${key.toString("base64url")}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return key;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw MtxError.from(error, "MTX_INVALID_INPUT");
   }
 }
 
 /**
- * AES-256-GCM with a key kept in `<dataDir>/secret.key` (mode 0600, created on first use), so
- * the store file alone (a backup, a support bundle) does not reveal node passwords.
+ * The key hub replicas share: the stored one; else this replica's `secret.key` if it has one
+ * (so an operator can bring a key), else a new one, stored create-only so the first replica
+ * wins. A local file that differs from the shared key is refused: it would seal passwords
+ * the other replicas could not open.
  */
-export async function openSecretBox(dataDir: string): Promise<SecretBox> {
-  const key = await loadOrCreateKey(dataDir);
+async function sharedKey(dataDir: string, shared: SharedSecretSource): Promise<Buffer> {
+  const file = join(dataDir, KEY_FILE);
+  const local = await readKeyFile(file);
+  const stored =
+    (await shared.get(SHARED_SECRET_KEY_NAME)) ??
+    (await shared.createIfAbsent(SHARED_SECRET_KEY_NAME, (local ?? randomBytes(32)).toString("base64url")));
+  const key = parseKey(stored, "the shared secret key");
+  if (local !== undefined && !local.equals(key)) {
+    throw new MtxError(
+      "MTX_INVALID_INPUT",
+      `${file} differs from the secret key the hub replicas share: remove it (the shared key is used) or give every replica the same file`,
+      { details: { file } },
+    );
+  }
+  return key;
+}
+
+async function loadOrCreateKey(dataDir: string): Promise<Buffer> {
+  const file = join(dataDir, KEY_FILE);
+  const existing = await readKeyFile(file);
+  if (existing !== undefined) return existing;
+  const key = randomBytes(32);
+  // "wx": two hubs starting on one data dir must not each write a different key.
+  const handle = await open(file, "wx", 0o600);
+  try {
+    await handle.writeFile(`${key.toString("base64url")}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return key;
+}
+
+/**
+ * AES-256-GCM with a key kept in `<dataDir>/secret.key` (mode 0600, created on first use), so
+ * the store file alone (a backup, a support bundle) does not reveal node passwords. With
+ * `shared` (hub replicas), the key is the one the replicas share in their store instead.
+ */
+export async function openSecretBox(dataDir: string, options: SecretBoxOptions = {}): Promise<SecretBox> {
+  const key =
+    options.shared === undefined ? await loadOrCreateKey(dataDir) : await sharedKey(dataDir, options.shared);
   return {
     seal: (plain) => {
       const iv = randomBytes(12);

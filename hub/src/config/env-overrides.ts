@@ -6,6 +6,7 @@ export const HUB_ENV_OVERRIDES = {
   MTX_HUB_LINK_HOST: { path: ["link", "host"], type: "string" },
   MTX_HUB_LINK_PORT: { path: ["link", "port"], type: "integer" },
   MTX_HUB_NATS_SERVERS: { path: ["nats", "servers"], type: "list" },
+  MTX_HUB_STORE_KIND: { path: ["store", "kind"], type: "string" },
   MTX_HUB_ADMIN_PASSWORD: { path: ["auth", "adminPassword"], type: "string" },
   MTX_HUB_LOG_LEVEL: { path: ["log", "level"], type: "string" },
 } as const satisfies Record<string, { path: readonly string[]; type: "string" | "integer" | "list" }>;

@@ -6,6 +6,7 @@ export const DEFAULT_API_PORT = 9800;
 export const DEFAULT_LINK_PORT = 9801;
 export const DEFAULT_ENROL_TOKEN_TTL_MS = 15 * 60_000;
 export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
+export const DEFAULT_NATS_CONNECT_TIMEOUT_MS = 30_000;
 
 const port = (fallback: number) => Type.Integer({ minimum: 0, maximum: 65_535, default: fallback });
 
@@ -54,6 +55,49 @@ export const HubConfigSchema = Type.Object(
             minItems: 1,
             description: "e.g. nats://127.0.0.1:4222; without a nats section the hub runs without a broker.",
           }),
+          connectTimeoutMs: Type.Optional(
+            Type.Integer({
+              minimum: 100,
+              maximum: 600_000,
+              description: `How long start-up waits for NATS before failing with MTX_NATS_UNAVAILABLE (default ${DEFAULT_NATS_CONNECT_TIMEOUT_MS}); once running, the hub reconnects for ever.`,
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    store: Type.Optional(
+      Type.Object(
+        {
+          kind: Type.Optional(
+            Type.Union([Type.Literal("json"), Type.Literal("nats-kv")], {
+              description:
+                "json: one file in dataDir (a single hub). nats-kv: JetStream KV shared by hub replicas (needs nats). Default: nats-kv when nats is set, else json.",
+            }),
+          ),
+          replicas: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 5,
+              description:
+                "JetStream replicas of the KV bucket and events stream (1 on one server, 3 on a cluster).",
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    agentless: Type.Optional(
+      Type.Object(
+        {
+          leaseTtlMs: Type.Optional(
+            Type.Integer({
+              minimum: 1_000,
+              maximum: 600_000,
+              description:
+                "With replicas (store nats-kv): an agentless node whose replica stopped renewing its lease moves to another replica after this long (default 10000).",
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -105,3 +149,11 @@ export const HubConfigSchema = Type.Object(
 );
 
 export type HubConfig = Static<typeof HubConfigSchema>;
+
+/** Where the hub keeps its state. */
+export type HubStoreKind = "json" | "nats-kv";
+
+/** The store the config asks for: `store.kind`, else nats-kv with NATS and json without. */
+export function hubStoreKind(config: Pick<HubConfig, "nats" | "store">): HubStoreKind {
+  return config.store?.kind ?? (config.nats === undefined ? "json" : "nats-kv");
+}

@@ -57,6 +57,12 @@ function crossFieldIssues(config: Readonly<HubConfig>): ConfigIssue[] {
       message: `heartbeat.offlineAfterMs (${offlineAfterMs}) must be greater than heartbeat.staleAfterMs (${staleAfterMs})`,
     });
   }
+  if (config.store?.kind === "nats-kv" && config.nats === undefined) {
+    issues.push({
+      path: "store.kind",
+      message: "store.kind nats-kv needs a nats section (nats.servers), or use store.kind json",
+    });
+  }
   return issues;
 }
 

@@ -55,10 +55,19 @@ export interface HubStore {
   findNodeCredential(hash: string): Promise<NodeCredentialRecord | undefined>;
 
   getUser(username: string): Promise<UserRecord | undefined>;
+  /**
+   * Stores the user only if none has its name, atomically (of two replicas creating the first
+   * admin at once, one wins). Resolves false when the name was taken.
+   */
+  createUser(user: UserRecord): Promise<boolean>;
   putUser(user: UserRecord): Promise<void>;
 
   putApiToken(token: ApiTokenRecord): Promise<void>;
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined>;
+  /** Every API token (their hashes and metadata), oldest first. */
+  listApiTokens(): Promise<readonly ApiTokenRecord[]>;
+  /** Revokes the API token with this id; resolves false when there was none. */
+  deleteApiToken(id: string): Promise<boolean>;
 
   /** Replaces all streams of a node (full telemetry). */
   replaceStreams(nodeId: string, streams: readonly StreamRecord[]): Promise<void>;

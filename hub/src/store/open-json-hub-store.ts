@@ -8,11 +8,11 @@ import type {
   EventRecord,
   NodeCredentialRecord,
   NodeRecord,
-  StreamRecord,
   UserRecord,
 } from "./hub-records.ts";
 import type { AppendEventsResult, HubStore } from "./hub-store.ts";
-import { pageOf } from "./page-of.ts";
+import { listEventsOf } from "./list-events-of.ts";
+import { StreamIndex } from "./stream-index.ts";
 
 export const DEFAULT_MAX_EVENTS_PER_NODE = 10_000;
 /** Used and expired enrolment tokens and expired API tokens are dropped after this long. */
@@ -63,29 +63,7 @@ export async function openJsonHubStore(options: JsonHubStoreOptions): Promise<Hu
   const eventsView = file.namespace<EventsDoc>("events", { byNode: {} });
   const records = groupCommit(file);
   const events = groupCommit(eventsView);
-  // Streams are soft state indexed by node: a node's full telemetry replaces only its own
-  // streams, without scanning the whole fleet (the hot path of ingest).
-  const streamsByNode = new Map<string, Map<string, StreamRecord>>();
-  const nodeOfStream = new Map<string, string>();
-  const putStream = (stream: StreamRecord): void => {
-    let ofNode = streamsByNode.get(stream.nodeId);
-    if (ofNode === undefined) {
-      ofNode = new Map();
-      streamsByNode.set(stream.nodeId, ofNode);
-    }
-    ofNode.set(stream.id, stream);
-    nodeOfStream.set(stream.id, stream.nodeId);
-  };
-  const deleteStream = (id: string): void => {
-    const nodeId = nodeOfStream.get(id);
-    if (nodeId === undefined) return;
-    streamsByNode.get(nodeId)?.delete(id);
-    nodeOfStream.delete(id);
-  };
-  const dropStreamsOf = (nodeId: string): void => {
-    for (const id of streamsByNode.get(nodeId)?.keys() ?? []) nodeOfStream.delete(id);
-    streamsByNode.delete(nodeId);
-  };
+  const streams = new StreamIndex();
 
   return {
     getNode: async (id) => file.read().nodes[id],
@@ -95,7 +73,7 @@ export async function openJsonHubStore(options: JsonHubStoreOptions): Promise<Hu
         draft.nodes[node.id] = node;
       }),
     deleteNode: async (id) => {
-      dropStreamsOf(id);
+      streams.dropNode(id);
       await events((draft) => {
         delete draft.byNode[id];
       });
@@ -139,6 +117,12 @@ export async function openJsonHubStore(options: JsonHubStoreOptions): Promise<Hu
     findNodeCredential: async (hash) => file.read().nodeCredentials[hash],
 
     getUser: async (username) => file.read().users[username],
+    createUser: (user) =>
+      records((draft) => {
+        if (draft.users[user.username] !== undefined) return false;
+        draft.users[user.username] = user;
+        return true;
+      }),
     putUser: (user) =>
       records((draft) => {
         draft.users[user.username] = user;
@@ -154,24 +138,22 @@ export async function openJsonHubStore(options: JsonHubStoreOptions): Promise<Hu
         draft.apiTokens[token.hash] = token;
       }),
     findApiToken: async (hash) => file.read().apiTokens[hash],
+    listApiTokens: async () =>
+      Object.values(file.read().apiTokens).sort(
+        (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
+      ),
+    deleteApiToken: (id) =>
+      records((draft) => {
+        const found = Object.values(draft.apiTokens).find((token) => token.id === id);
+        if (found === undefined) return false;
+        delete draft.apiTokens[found.hash];
+        return true;
+      }),
 
-    replaceStreams: async (nodeId, list) => {
-      dropStreamsOf(nodeId);
-      for (const stream of list) putStream(stream);
-    },
-    updateStreams: async (_nodeId, upserts, removedIds) => {
-      for (const id of removedIds) deleteStream(id);
-      for (const stream of upserts) putStream(stream);
-    },
-    getStream: async (id) => {
-      const nodeId = nodeOfStream.get(id);
-      return nodeId === undefined ? undefined : streamsByNode.get(nodeId)?.get(id);
-    },
-    listStreams: async (nodeId) =>
-      (nodeId === undefined
-        ? [...streamsByNode.values()].flatMap((ofNode) => [...ofNode.values()])
-        : [...(streamsByNode.get(nodeId)?.values() ?? [])]
-      ).sort((a, b) => a.nodeId.localeCompare(b.nodeId) || a.pathName.localeCompare(b.pathName)),
+    replaceStreams: async (nodeId, list) => streams.replace(nodeId, list),
+    updateStreams: async (_nodeId, upserts, removedIds) => streams.update(upserts, removedIds),
+    getStream: async (id) => streams.get(id),
+    listStreams: async (nodeId) => streams.list(nodeId),
 
     appendEvents: (nodeId, list) =>
       events((draft): AppendEventsResult => {
@@ -196,19 +178,12 @@ export async function openJsonHubStore(options: JsonHubStoreOptions): Promise<Hu
     highestEventSeq: async (nodeId) => eventsView.read().byNode[nodeId]?.highestSeq ?? 0,
     listEvents: async (filter, page) => {
       const { byNode } = eventsView.read();
-      const sources = filter.nodeId === undefined ? Object.values(byNode) : [byNode[filter.nodeId]];
-      const matching = sources
-        .flatMap((node) => node?.items ?? [])
-        .filter(
-          (event) =>
-            (filter.kind === undefined || event.kind === filter.kind) &&
-            (filter.sinceMs === undefined || Date.parse(event.occurredAt) >= filter.sinceMs),
-        )
-        .sort(
-          (a, b) =>
-            a.occurredAt.localeCompare(b.occurredAt) || a.nodeId.localeCompare(b.nodeId) || a.seq - b.seq,
-        );
-      return pageOf(matching, page);
+      return listEventsOf(
+        (nodeId) => byNode[nodeId]?.items,
+        () => Object.values(byNode).map((node) => node.items),
+        filter,
+        page,
+      );
     },
 
     close: () => file.close(),

@@ -106,6 +106,12 @@ export const ERROR_CODES = {
     meaning: "The node has no live link session with this hub, so the command could not be sent.",
     action: "Check that the node's agent runs and can reach the hub; see the node's `lastSeen`.",
   },
+  MTX_NATS_UNAVAILABLE: {
+    meaning:
+      "The hub cannot reach NATS or its JetStream (refused, timed out, JetStream disabled) for its shared store.",
+    action:
+      "Check `nats.servers` and that nats-server runs with JetStream (`-js`); a running hub reconnects by itself.",
+  },
   MTX_UNAVAILABLE: {
     meaning: "Something this needs is not running right now (e.g. no running plugin offers the action).",
     action: "Check `GET /api/v1/plugins` on the agent; the plugin may be failed or disabled.",
