@@ -17,6 +17,7 @@ import type { Logger } from "./log/create-logger.ts";
 import { createHlsHandler } from "./media/index.ts";
 import { metricsHandler } from "./metrics/metrics-handler.ts";
 import { createPlaybackHandler } from "./playback/index.ts";
+import { RtmpServer } from "./rtmp/rtmp-server.ts";
 import { HookListener } from "./runtime/hook-listener.ts";
 import type { MediaFactory } from "./runtime/media-handle.ts";
 import { realMediaFactory } from "./runtime/real-media.ts";
@@ -38,6 +39,8 @@ export interface ReadyLine {
   readonly metrics: string | null;
   readonly playback: string | null;
   readonly hls: string | null;
+  /** `rtmp://127.0.0.1:PORT` (publish with `ffmpeg ... -f flv <rtmp>/<path>`), null when disabled. */
+  readonly rtmp: string | null;
   readonly control: string;
   readonly workDir: string;
   readonly demo?: readonly string[];
@@ -68,6 +71,7 @@ export class Simulator {
   readonly #metrics: ServerSlot;
   readonly #playback: ServerSlot;
   readonly #hls: ServerSlot;
+  readonly #rtmp: RtmpServer;
   readonly #hooks: HookListener;
   readonly #recorders: RecorderListener;
   readonly #cleaner: RecordCleaner;
@@ -79,10 +83,8 @@ export class Simulator {
     this.#options = options;
     this.#log = log;
     this.#fatal = fatal;
-    const media: MediaFactory = realMediaFactory(
-      join(options.workDir, ".mediamtx-sim", "hls"),
-      log.child({ component: "media" }),
-    );
+    const hlsRoot = join(options.workDir, ".mediamtx-sim", "hls");
+    const media: MediaFactory = realMediaFactory(hlsRoot, log.child({ component: "media" }));
     const coreOptions = { conf, media, log: log.child({ component: "core" }) };
     this.core = new SimCore(
       options.applyDelayMs === undefined
@@ -112,7 +114,8 @@ export class Simulator {
       logger: log.child({ component: "playback" }),
     });
     this.#playback = new ServerSlot(playbackFront(this.core, playback, observe));
-    this.#hls = new ServerSlot(createHlsHandler(join(options.workDir, ".mediamtx-sim", "hls")));
+    this.#hls = new ServerSlot(createHlsHandler(hlsRoot));
+    this.#rtmp = new RtmpServer({ core: this.core, hlsRoot, log: log.child({ component: "rtmp" }) });
     this.#hooks = new HookListener({
       version: conf.version,
       conf: () => this.core.liveConf,
@@ -218,6 +221,8 @@ export class Simulator {
     await this.#metrics.sync(g.metrics === true, String(g.metricsAddress));
     await this.#playback.sync(g.playback === true, String(g.playbackAddress));
     await this.#hls.sync(g.hls === true, String(g.hlsAddress));
+    // RTMPS (rtmpEncryption optional/strict) is not simulated; plain RTMP listens unless strict.
+    await this.#rtmp.sync(g.rtmp === true && g.rtmpEncryption !== "strict", String(g.rtmpAddress));
   }
 
   readyLine(): ReadyLine {
@@ -229,6 +234,7 @@ export class Simulator {
       metrics: this.#metrics.url,
       playback: this.#playback.url,
       hls: this.#hls.url,
+      rtmp: this.#rtmp.url,
       control: this.#control?.url ?? "",
       workDir: this.#options.workDir,
     };
@@ -243,7 +249,13 @@ export class Simulator {
     await this.core.paths.drain();
     await this.#recorders.stop();
     await this.#hooks.stop();
-    await Promise.all([this.#api.close(), this.#metrics.close(), this.#playback.close(), this.#hls.close()]);
+    await Promise.all([
+      this.#api.close(),
+      this.#metrics.close(),
+      this.#playback.close(),
+      this.#hls.close(),
+      this.#rtmp.close(),
+    ]);
     await this.#control?.close();
   }
 }

@@ -70,6 +70,8 @@ export interface StartedSimulator extends AsyncDisposable {
   readonly metricsUrl: string;
   readonly playbackUrl: string;
   readonly hlsUrl: string;
+  /** `rtmp://127.0.0.1:PORT` ("" when RTMP is disabled): publish to `${rtmpUrl}/<path>`. */
+  readonly rtmpUrl: string;
   readonly controlUrl: string;
   readonly workDir: string;
   readonly configPath: string;
@@ -94,6 +96,9 @@ function baseConfig(): Record<string, unknown> {
     playbackAddress: "127.0.0.1:0",
     hls: true,
     hlsAddress: "127.0.0.1:0",
+    // MediaMTX's default is :1935 on every interface; tests need a free loopback port.
+    rtmp: true,
+    rtmpAddress: "127.0.0.1:0",
     // Like the default mediamtx.yml: without it no path is configured and nothing can publish.
     paths: { all_others: {} },
   };
@@ -209,6 +214,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     metricsUrl: ready.metrics ?? "",
     playbackUrl: ready.playback ?? "",
     hlsUrl: ready.hls ?? "",
+    rtmpUrl: ready.rtmp ?? "",
     controlUrl: ready.control,
     workDir: ready.workDir,
     configPath,

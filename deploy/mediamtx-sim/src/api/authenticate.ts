@@ -15,6 +15,12 @@ export interface AuthRequest {
   readonly action: "api" | "metrics" | "pprof" | "playback" | "publish" | "read";
   readonly path?: string;
   readonly authorization: string | undefined;
+  /** Credentials given outside an Authorization header (RTMP `user`/`pass` query parameters). */
+  readonly credentials?: { readonly user: string; readonly pass: string };
+  /** For the HTTP auth request: `rtmp`, `hls`, ...; the client's id and query. */
+  readonly protocol?: string;
+  readonly id?: string;
+  readonly query?: string;
 }
 
 type Creds = { user: string; pass: string; token: string };
@@ -59,7 +65,8 @@ function pathMatches(permissionPath: string, path: string | undefined): boolean 
 
 /** Checks a request against `authInternalUsers` (authMethod `internal`). */
 export function authenticate(conf: Conf, req: AuthRequest): AuthResult {
-  const creds = credentials(req.authorization);
+  const creds =
+    req.credentials === undefined ? credentials(req.authorization) : { ...req.credentials, token: "" };
   const users = (conf.global.authInternalUsers ?? []) as Array<Record<string, unknown>>;
   const ip = req.ip.startsWith("::ffff:") ? req.ip.slice(7) : req.ip;
   for (const u of users) {

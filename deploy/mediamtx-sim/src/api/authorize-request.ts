@@ -26,7 +26,10 @@ function credentials(header: string | undefined): { user: string; password: stri
  */
 export async function authorizeRequest(conf: Conf, req: AuthRequest): Promise<AuthResult> {
   const g = conf.global;
-  const creds = credentials(req.authorization);
+  const creds =
+    req.credentials === undefined
+      ? credentials(req.authorization)
+      : { user: req.credentials.user, password: req.credentials.pass, token: "" };
   const none = creds.user === "" && creds.password === "" && creds.token === "";
   if (g.authMethod === "http") {
     if (excluded(g.authHTTPExclude, req)) return { kind: "ok" };
@@ -41,9 +44,9 @@ export async function authorizeRequest(conf: Conf, req: AuthRequest): Promise<Au
           token: creds.token,
           action: req.action,
           path: req.path ?? "",
-          protocol: "",
-          id: null,
-          query: "",
+          protocol: req.protocol ?? "",
+          id: req.id ?? null,
+          query: req.query ?? "",
         }),
         signal: AbortSignal.timeout(HTTP_AUTH_TIMEOUT_MS),
       });

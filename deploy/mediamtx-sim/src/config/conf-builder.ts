@@ -18,6 +18,8 @@ const SIM_DEFAULTS: Record<string, unknown> = {
   playbackAddress: "127.0.0.1:9996",
   hls: true,
   hlsAddress: "127.0.0.1:8888",
+  rtmp: true,
+  rtmpAddress: "127.0.0.1:1935",
 };
 
 /** Builds configurations: MediaMTX's built-in defaults, and a yml file on top of them. */

@@ -54,6 +54,7 @@ describe("config file loading and reload", () => {
       playbackAddress: new URL(sim.playbackUrl).host,
       hls: true,
       hlsAddress: new URL(sim.hlsUrl).host,
+      rtmpAddress: new URL(sim.rtmpUrl.replace("rtmp:", "http:")).host,
       paths: { fromFile: {}, second: {} },
     });
     await eventually(async () =>

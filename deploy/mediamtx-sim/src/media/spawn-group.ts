@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import { type LibLogger, silentLogger } from "./lib-logger.ts";
 
 /** How a process ended: exit code, or the signal that killed it. */
@@ -17,6 +18,9 @@ export interface ProcessGroup {
   readonly spawnError: () => Error | undefined;
   /** Sends `signal` to the whole group; false when it no longer exists. */
   signalGroup(signal: NodeJS.Signals): boolean;
+  /** The child's stdin/stdout when `pipes` asked for them (media fed in or read out). */
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
 }
 
 export interface SpawnGroupOptions {
@@ -26,6 +30,8 @@ export interface SpawnGroupOptions {
   readonly output?: "logger" | "stderr" | "ignore";
   readonly logger?: LibLogger;
   readonly logFields?: object;
+  /** Pipe stdin and/or stdout to us (stdout is then not logged). */
+  readonly pipes?: { readonly stdin?: boolean; readonly stdout?: boolean };
 }
 
 /**
@@ -37,13 +43,16 @@ export function spawnGroup(
   args: readonly string[],
   opts: SpawnGroupOptions = {},
 ): ProcessGroup {
-  const { output = "logger", logger = silentLogger, logFields = {} } = opts;
+  const { output = "logger", logger = silentLogger, logFields = {}, pipes = {} } = opts;
+  const quiet = output === "ignore" ? "ignore" : "pipe";
   const child: ChildProcess = spawn(file, args, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     detached: true,
-    stdio: ["ignore", output === "ignore" ? "ignore" : "pipe", output === "ignore" ? "ignore" : "pipe"],
+    stdio: [pipes.stdin === true ? "pipe" : "ignore", pipes.stdout === true ? "pipe" : quiet, quiet],
   });
+  // A child that exits while we still write to it must not crash us with EPIPE.
+  child.stdin?.on("error", () => {});
   let spawnError: Error | undefined;
   const exited = new Promise<GroupExit>((resolve) => {
     child.once("error", (e) => {
@@ -52,7 +61,7 @@ export function spawnGroup(
     });
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
-  for (const stream of [child.stdout, child.stderr]) {
+  for (const stream of pipes.stdout === true ? [child.stderr] : [child.stdout, child.stderr]) {
     if (stream === null) continue;
     if (output === "stderr") {
       stream.on("data", (chunk: Buffer) => process.stderr.write(chunk));
@@ -64,6 +73,8 @@ export function spawnGroup(
   }
   return {
     pid: child.pid,
+    stdin: child.stdin,
+    stdout: pipes.stdout === true ? child.stdout : null,
     exited,
     spawnError: () => spawnError,
     signalGroup(signal) {

@@ -18,7 +18,7 @@ export type ConnKind = (typeof CONN_KINDS)[number];
 /** Kinds that can publish or read on a path (everything but the RTSP TCP conns). */
 export type SessionKind = Exclude<ConnKind, "rtspConn" | "rtspsConn">;
 
-/** A simulated client connection or session. */
+/** A client connection or session: simulated (control endpoint) or real (RTMP). */
 export interface Conn {
   readonly id: string;
   readonly kind: ConnKind;
@@ -33,6 +33,8 @@ export interface Conn {
   readonly outbound: Counter;
   /** rtspConn → its session; rtspSession → its conns. */
   readonly linked: string[];
+  /** Closes a real client connection (RTMP); simulated sessions have none. */
+  close?(): void;
 }
 
 /** Something that yields a cumulative byte count at a given time. */

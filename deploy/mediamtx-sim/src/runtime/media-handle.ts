@@ -4,6 +4,7 @@ export interface TrackInfo {
   readonly codecProps: Readonly<Record<string, unknown>> | null;
 }
 
+import type { FlvFeed } from "../flv/flv-hub.ts";
 import type { Scenario } from "../media/index.ts";
 
 export type { Scenario };
@@ -17,7 +18,19 @@ export interface MediaHandle {
   tracks(): readonly TrackInfo[];
   setScenario(scenario: Scenario, nowMs: number): void | Promise<void>;
   stop(): Promise<void>;
+  /** The stream as FLV tags for RTMP readers; undefined when there is no media to read. */
+  feed?(): FlvFeed | undefined;
+  /** True when the recorder must record `feed()` (a real publisher) rather than the scenario. */
+  readonly recordsFeed?: boolean;
 }
 
-/** Starts media for a runtime path; the simulator passes a synthetic factory until the media lib is wired. */
-export type MediaFactory = (pathName: string, scenario: Scenario, nowMs: number) => MediaHandle;
+/**
+ * Starts media for a runtime path. `previousStopped` resolves once the media of the path's
+ * previous publisher is gone (its HLS directory is reused).
+ */
+export type MediaFactory = (
+  pathName: string,
+  scenario: Scenario,
+  nowMs: number,
+  previousStopped?: Promise<void>,
+) => MediaHandle;

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Conf } from "../config/conf.ts";
-import { mergedPathConf } from "../config/merged-path-conf.ts";
+import { mergedPathConf, type PathConf } from "../config/merged-path-conf.ts";
 import { isRegexConfName, matchPathConf } from "../config/path-matcher.ts";
 import type { Logger } from "../log/create-logger.ts";
+import { pathNameProblem } from "../recording/find-path-conf.ts";
 import { pathConfChange } from "./conf-diff.ts";
 import type { Conn, ConnKind, Counter, SessionKind } from "./conn.ts";
 import type { ConnRegistry } from "./conn-registry.ts";
 import { ControlError } from "./control-error.ts";
-import type { MediaFactory, Scenario } from "./media-handle.ts";
+import type { MediaFactory, MediaHandle, Scenario } from "./media-handle.ts";
 import type { PathListener } from "./path-listener.ts";
 import { type PathReader, RuntimePath } from "./runtime-path.ts";
 
@@ -36,6 +37,18 @@ export interface PublishOptions {
   readonly scenario?: Scenario;
   readonly query?: string;
   readonly autoReconnect?: boolean;
+  /** A real client connection, already registered with `openConn` (RTMP); else a session is simulated. */
+  readonly conn?: Conn;
+  /** The media of a real publisher; else the factory starts the scenario's media. */
+  readonly media?: (previousStopped: Promise<void>) => MediaHandle;
+}
+
+/** Options of `addReader`. */
+export interface AddReaderOptions {
+  readonly type?: SessionKind;
+  readonly query?: string;
+  /** A real client connection, already registered with `openConn`; else a session is simulated. */
+  readonly conn?: Conn;
 }
 
 /** MediaMTX's path manager: runtime paths, their publishers and readers. */
@@ -49,6 +62,8 @@ export class PathManager {
   readonly #log: Logger;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #stopping = new Set<Promise<void>>();
+  /** Per path: resolves once the media of the last publisher stopped (its HLS dir is reused). */
+  readonly #mediaStopped = new Map<string, Promise<void>>();
   #nextPort = 40_000;
   #closed = false;
 
@@ -206,6 +221,7 @@ export class PathManager {
 
   #removeSession(conn: Conn): void {
     if (this.#registry.remove(conn.id) !== undefined) this.#emit("connClosed", conn);
+    conn.close?.();
     for (const id of conn.linked) {
       const linked = this.#registry.get(id);
       if (linked !== undefined && (linked.kind === "rtspConn" || linked.kind === "rtspsConn")) {
@@ -234,14 +250,17 @@ export class PathManager {
     path ??= this.#createPath(name);
     if (path === undefined) throw new ControlError(400, `path '${name}' is not configured`);
     const now = Date.now();
-    const media = this.#media(name, scenario, now);
+    const previousStopped = this.#mediaStopped.get(name) ?? Promise.resolve();
+    const media = options.media?.(previousStopped) ?? this.#media(name, scenario, now, previousStopped);
     const target = path;
-    const conn = this.#newSession(sourceType, {
-      state: "publish",
-      path: name,
-      query,
-      inbound: { value: (t) => target.inboundBytes(t) },
-    });
+    const conn =
+      options.conn ??
+      this.#newSession(sourceType, {
+        state: "publish",
+        path: name,
+        query,
+        inbound: { value: (t) => target.inboundBytes(t) },
+      });
     path.source = {
       type: sourceType,
       id: conn.id,
@@ -280,9 +299,17 @@ export class PathManager {
     path.source = undefined;
     if (source.conn !== undefined) this.#removeSession(source.conn);
     if (source.availableMs !== undefined) this.#emit("sourceNotReady", path);
-    source.media
+    const stopped = source.media
       ?.stop()
       .catch((e: unknown) => this.#log.warn({ err: String(e), path: path.name }, "media stop failed"));
+    if (stopped !== undefined) {
+      this.#mediaStopped.set(path.name, stopped);
+      this.#stopping.add(stopped);
+      void stopped.finally(() => {
+        this.#stopping.delete(stopped);
+        if (this.#mediaStopped.get(path.name) === stopped) this.#mediaStopped.delete(path.name);
+      });
+    }
     if (options.reconnect && source.autoReconnect) {
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
@@ -308,7 +335,7 @@ export class PathManager {
   }
 
   /** A reader joins; returns its session id. */
-  addReader(name: string, options: { type?: SessionKind; query?: string } = {}): string {
+  addReader(name: string, options: AddReaderOptions = {}): string {
     const { type = "rtspSession", query = "" } = options;
     if (matchPathConf(this.#conf, name) === undefined)
       throw new ControlError(400, `path '${name}' is not configured`);
@@ -319,12 +346,14 @@ export class PathManager {
     const max = Number(path.conf.maxReaders);
     if (max > 0 && path.readers.size >= max) throw new ControlError(400, "maximum reader count reached");
     const joinedAt = path.inboundBytes(Date.now());
-    const conn = this.#newSession(type, {
-      state: "read",
-      path: name,
-      query,
-      outbound: { value: (t) => Math.max(0, path.inboundBytes(t) - joinedAt) },
-    });
+    const conn =
+      options.conn ??
+      this.#newSession(type, {
+        state: "read",
+        path: name,
+        query,
+        outbound: { value: (t) => Math.max(0, path.inboundBytes(t) - joinedAt) },
+      });
     const reader: PathReader = { type, conn };
     path.readers.set(conn.id, reader);
     this.#emit("readerAdded", path, reader);
@@ -344,6 +373,28 @@ export class PathManager {
     path.readers.delete(reader.conn.id);
     this.#removeSession(reader.conn);
     this.#emit("readerRemoved", path, reader);
+  }
+
+  /** The merged config a path name resolves to; throws MediaMTX's error when none matches. */
+  findPathConf(name: string): { confName: string; conf: PathConf } {
+    const problem = this.#conf.paths.has(name) ? undefined : pathNameProblem(name);
+    if (problem !== undefined) throw new ControlError(400, `invalid path name: ${problem} (${name})`);
+    const match = matchPathConf(this.#conf, name);
+    const conf = match === undefined ? undefined : mergedPathConf(this.#conf, match.confName);
+    if (match === undefined || conf === undefined)
+      throw new ControlError(400, `path '${name}' is not configured`);
+    return { confName: match.confName, conf: this.#paths.get(name)?.conf ?? conf };
+  }
+
+  /** A real client connected (RTMP): it is listed and `runOnConnect` runs. */
+  openConn(conn: Conn): void {
+    this.#registry.add(conn);
+    this.#emit("connOpened", conn);
+  }
+
+  /** A real client's connection ended: it stops publishing/reading and leaves the lists; idempotent. */
+  closeConn(conn: Conn): void {
+    if (this.#registry.get(conn.id) === conn) this.kick(conn.id);
   }
 
   /** Closes the client `id` (API kick): a publisher's path becomes unavailable. */
@@ -373,6 +424,8 @@ export class PathManager {
         this.#removeIfUnused(path);
       }
     }
+    for (const c of this.#registry.all())
+      if (c.close !== undefined && kinds.includes(c.kind)) this.#removeSession(c);
   }
 
   /** Waits until the media of closed paths has stopped (shutdown). */
@@ -384,6 +437,8 @@ export class PathManager {
   closeAll(options: { recreate: boolean }): void {
     this.#closed = !options.recreate;
     for (const path of [...this.#paths.values()]) this.#closePath(path);
+    // Restarting the path manager restarts every protocol server: real clients are dropped.
+    for (const c of this.#registry.all()) if (c.close !== undefined) this.#removeSession(c);
     if (!options.recreate) for (const t of this.#timers) clearTimeout(t);
   }
 }

@@ -60,6 +60,8 @@ export function simConfigText(extra: Record<string, unknown>): string {
     playbackAddress: "127.0.0.1:0",
     hls: true,
     hlsAddress: "127.0.0.1:0",
+    rtmp: true,
+    rtmpAddress: "127.0.0.1:0",
   };
   return `${JSON.stringify({ ...base, ...extra }, null, 2)}\n`;
 }
