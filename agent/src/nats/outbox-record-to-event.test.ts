@@ -71,6 +71,16 @@ describe("outboxRecordToEvent", () => {
       case: "hookReceived",
       value: create(HookReceivedSchema, { hook: "runOnReady", env: { MTX_PATH: "cam1" } }),
     });
+    const spooled = {
+      hook: "ready",
+      env: { MTX_PATH: "cam1" },
+      envBase64: { MTX_QUERY: "/w==" },
+      origin: "spool",
+    };
+    expect(outboxRecordToEvent(record("hook.received", spooled), NODE).payload).toEqual({
+      case: "hookReceived",
+      value: create(HookReceivedSchema, spooled),
+    });
   });
 
   it.each([
@@ -78,6 +88,7 @@ describe("outboxRecordToEvent", () => {
     ["a missing field", "path.availability", { sourceType: "x" }],
     ["a wrong type", "path.availability", { available: "yes" }],
     ["a non-string env value", "hook.received", { hook: "runOnReady", env: { N: 1 } }],
+    ["a non-string envBase64 value", "hook.received", { hook: "ready", envBase64: { N: true } }],
   ])("keeps JSON when a built-in kind has %s (nothing is lost)", (_, kind, payload) => {
     expect(outboxRecordToEvent(record(kind, payload), NODE).payload).toEqual({
       case: "json",

@@ -59,7 +59,9 @@ function typedPayload(kind: string, payload: unknown): EventPayload | undefined 
         ? { case: "pathAvailability", value: create(PathAvailabilitySchema, payload) }
         : undefined;
     case "hook.received":
-      return hasOnly(payload, { hook: "string" }, { env: "object" }) && isStringMap(payload.env ?? {})
+      return hasOnly(payload, { hook: "string" }, { env: "object", envBase64: "object", origin: "string" }) &&
+        isStringMap(payload.env ?? {}) &&
+        isStringMap(payload.envBase64 ?? {})
         ? { case: "hookReceived", value: create(HookReceivedSchema, payload) }
         : undefined;
     default:

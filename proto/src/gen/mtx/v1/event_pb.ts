@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mtx/v1/event.proto.
  */
 export const file_mtx_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("ChJtdHgvdjEvZXZlbnQucHJvdG8SBm10eC52MSLPAgoFRXZlbnQSCgoCaWQYASABKAkSHQoEbm9kZRgCIAEoCzIPLm10eC52MS5Ob2RlUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRraW5kGAQgASgJEiEKBnN0cmVhbRgFIAEoCzIRLm10eC52MS5TdHJlYW1SZWYSEgoKcmVxdWVzdF9pZBgGIAEoCRILCgNzZXEYByABKAQSNQoRcGF0aF9hdmFpbGFiaWxpdHkYCiABKAsyGC5tdHgudjEuUGF0aEF2YWlsYWJpbGl0eUgAEi0KDWhvb2tfcmVjZWl2ZWQYCyABKAsyFC5tdHgudjEuSG9va1JlY2VpdmVkSAASJwoEanNvbhgMIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RIAEIJCgdwYXlsb2FkIk0KEFBhdGhBdmFpbGFiaWxpdHkSEQoJYXZhaWxhYmxlGAEgASgIEhMKC3NvdXJjZV90eXBlGAIgASgJEhEKCXNvdXJjZV9pZBgDIAEoCSJ0CgxIb29rUmVjZWl2ZWQSDAoEaG9vaxgBIAEoCRIqCgNlbnYYAiADKAsyHS5tdHgudjEuSG9va1JlY2VpdmVkLkVudkVudHJ5GioKCEVudkVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mtx_v1_refs]);
+  fileDesc("ChJtdHgvdjEvZXZlbnQucHJvdG8SBm10eC52MSLPAgoFRXZlbnQSCgoCaWQYASABKAkSHQoEbm9kZRgCIAEoCzIPLm10eC52MS5Ob2RlUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRraW5kGAQgASgJEiEKBnN0cmVhbRgFIAEoCzIRLm10eC52MS5TdHJlYW1SZWYSEgoKcmVxdWVzdF9pZBgGIAEoCRILCgNzZXEYByABKAQSNQoRcGF0aF9hdmFpbGFiaWxpdHkYCiABKAsyGC5tdHgudjEuUGF0aEF2YWlsYWJpbGl0eUgAEi0KDWhvb2tfcmVjZWl2ZWQYCyABKAsyFC5tdHgudjEuSG9va1JlY2VpdmVkSAASJwoEanNvbhgMIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RIAEIJCgdwYXlsb2FkIk0KEFBhdGhBdmFpbGFiaWxpdHkSEQoJYXZhaWxhYmxlGAEgASgIEhMKC3NvdXJjZV90eXBlGAIgASgJEhEKCXNvdXJjZV9pZBgDIAEoCSLvAQoMSG9va1JlY2VpdmVkEgwKBGhvb2sYASABKAkSKgoDZW52GAIgAygLMh0ubXR4LnYxLkhvb2tSZWNlaXZlZC5FbnZFbnRyeRI3CgplbnZfYmFzZTY0GAMgAygLMiMubXR4LnYxLkhvb2tSZWNlaXZlZC5FbnZCYXNlNjRFbnRyeRIOCgZvcmlnaW4YBCABKAkaKgoIRW52RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARowCg5FbnZCYXNlNjRFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mtx_v1_refs]);
 
 /**
  * One thing that happened on a node. The same envelope travels over NATS/JetStream and over
@@ -151,25 +151,44 @@ export const PathAvailabilitySchema: GenMessage<PathAvailability> = /*@__PURE__*
   messageDesc(file_mtx_v1_event, 1);
 
 /**
- * A MediaMTX hook (runOn*) called the agent's hook endpoint.
+ * A MediaMTX hook (runOn*) called the agent's hook endpoint, or the agent inferred one that
+ * never came (origin "synthesized").
  *
  * @generated from message mtx.v1.HookReceived
  */
 export type HookReceived = Message<"mtx.v1.HookReceived"> & {
   /**
-   * The hook's config key, e.g. "runOnAvailable"; the agent's hook command passes it along.
+   * The hook as `mtx-hook <event>` names it: "ready" (runOnReady/runOnAvailable), "not-ready",
+   * "online", "read", "record-segment-complete", "connect", ... (see MEDIAMTX_HOOKS).
    *
    * @generated from field: string hook = 1;
    */
   hook: string;
 
   /**
-   * The MTX_* variables MediaMTX gave the hook (MTX_PATH, MTX_SOURCE_TYPE, ...), unparsed, so
-   * variables added by newer MediaMTX versions are not lost.
+   * The variables MediaMTX gave the hook (MTX_PATH, MTX_QUERY, MTX_SOURCE_TYPE, ...), unparsed
+   * (MTX_QUERY still URL-escaped where MediaMTX escaped it), so nothing is reinterpreted.
    *
    * @generated from field: map<string, string> env = 2;
    */
   env: { [key: string]: string };
+
+  /**
+   * Variables whose bytes are not valid UTF-8 (a protobuf string cannot hold them): base64 of
+   * the exact bytes. A name is in `env` or here, never in both.
+   *
+   * @generated from field: map<string, string> env_base64 = 3;
+   */
+  envBase64: { [key: string]: string };
+
+  /**
+   * How the agent got it: "hook" (delivered by the hook wrapper), "spool" (spooled by the wrapper
+   * while the agent was away, replayed later) or "synthesized" (inferred from the MediaMTX API
+   * because the hook never came). Empty from agents older than this field.
+   *
+   * @generated from field: string origin = 4;
+   */
+  origin: string;
 };
 
 /**
