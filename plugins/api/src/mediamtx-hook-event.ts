@@ -41,8 +41,16 @@ export interface MediaMtxHookEvent {
   readonly connId: string | null;
   readonly segmentPath: string | null;
   readonly segmentDurationSeconds: number | null;
-  /** Every `MTX_*` (and `G1`…) variable as MediaMTX passed it. */
+  /**
+   * The hook's variables (`MTX_*`, `RTSP_PORT`, `G1`…) as MediaMTX passed them (`MTX_QUERY`
+   * still escaped); synthesised events have the ones the snapshot knows.
+   */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Variables whose bytes are not valid UTF-8: base64 of the exact bytes (such a name is not in
+   * `env`; the parsed fields above hold it decoded with U+FFFD). Absent when there are none.
+   */
+  readonly envBase64?: Readonly<Record<string, string>>;
   /** Epoch ms when the hook ran (the wrapper's clock), not when the agent got it. */
   readonly occurredAt: number;
   /**
