@@ -160,7 +160,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       hub: () =>
         link === undefined || config.hub === undefined
           ? { mode: "standalone" }
-          : { mode: "linked", url: config.hub.url, state: link.state() },
+          : { mode: "linked", url: link.hubUrl(), state: link.state() },
       logger,
       isReady: () => ready,
     });

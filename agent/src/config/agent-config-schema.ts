@@ -5,6 +5,7 @@ export const DEFAULT_AGENT_CONFIG_PATH = "/etc/mtx-agent/agent.yaml";
 export const DEFAULT_DATA_DIR = "/var/lib/mtx-agent";
 export const DEFAULT_LOCAL_API_PORT = 9980;
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
+const HUB_URL_PATTERN = "^[^\\s/]+:[0-9]+$";
 
 const pluginEntry = Type.Object(
   {
@@ -96,11 +97,16 @@ export const AgentConfigSchema = Type.Object(
     hub: Type.Optional(
       Type.Object(
         {
-          url: Type.String({
-            pattern: "^[^\\s/]+:[0-9]+$",
-            description:
-              "host:port of the hub's link server. Without a hub section the agent runs standalone.",
-          }),
+          url: Type.Union(
+            [
+              Type.String({ pattern: HUB_URL_PATTERN }),
+              Type.Array(Type.String({ pattern: HUB_URL_PATTERN }), { minItems: 1, uniqueItems: true }),
+            ],
+            {
+              description:
+                "host:port of the hub's link server, or a list of the hub replicas' link servers (tried in turn: the next after a failure). Without a hub section the agent runs standalone.",
+            },
+          ),
           enrolToken: Type.Optional(
             Type.String({
               minLength: 8,

@@ -106,7 +106,23 @@ describe("loadAgentConfig", () => {
       telemetryIntervalMs: 2000,
     });
     const result = await failure("version: 1\nhub: { url: 'https://hub.example' }\n");
-    expect(result.message).toBe('<dir>/agent.yaml: hub.url must match pattern "^[^\\s/]+:[0-9]+$"');
+    // A string or a list of them: the string's own problem comes first.
+    expect(result.message).toMatch(
+      /^<dir>\/agent\.yaml: hub\.url must match pattern "\^\[\^\\s\/\]\+:\[0-9\]\+\$"; hub\.url must be array/,
+    );
+  });
+
+  it("takes a list of hub replicas' link URLs, from the file or MTX_AGENT_HUB_URL", async () => {
+    const fromFile = await load("version: 1\nhub: { url: ['hub-a:9801', 'hub-b:9801'] }\n");
+    const fromEnv = await load("version: 1\nhub: { url: 'hub-a:9801' }\n", {
+      MTX_AGENT_HUB_URL: "hub-b:9801, hub-c:9801",
+    });
+    expect([fromFile.config.hub?.url, fromEnv.config.hub?.url]).toEqual([
+      ["hub-a:9801", "hub-b:9801"],
+      ["hub-b:9801", "hub-c:9801"],
+    ]);
+    const result = await failure("version: 1\nhub: { url: ['hub-a:9801', 'https://hub-b'] }\n");
+    expect(result.message).toMatch(/hub\.url/);
   });
 
   it("rejects plugin names that are not kebab-case and unknown plugin keys", async () => {

@@ -6,6 +6,7 @@ import { MtxError } from "@mtx-fleet/plugin-api";
 import { AgentLinkService, createClient } from "@mtx-fleet/proto";
 import { DEFAULT_OUTBOX_CURSOR } from "../outbox/index.ts";
 import { backoffDelayMs } from "./backoff-delay.ts";
+import { HubRotation } from "./hub-rotation.ts";
 import { LINK_CLIENT_CHANNEL_OPTIONS } from "./link-client-channel-options.ts";
 import { linkClientCredentials } from "./link-client-credentials.ts";
 import type { LinkClientOptions, LinkClientState } from "./link-client-options.ts";
@@ -20,6 +21,8 @@ export const ENROL_TIMEOUT_MS = 15_000;
 /** A running link client. */
 export interface LinkClient extends AsyncDisposable {
   state(): LinkClientState;
+  /** The hub link URL in use (or tried next). */
+  hubUrl(): string;
   /** Ends the session and stops reconnecting; resolves once the loop has exited. */
   stop(): Promise<void>;
 }
@@ -42,16 +45,17 @@ export function createLinkClient(options: LinkClientOptions): LinkClient {
     logger.debug({ state }, "link state");
     options.onState?.(next);
   };
-  const loop = runLoop(options, stopSignal, setState).finally(() => setState("stopped"));
+  const hubs = new HubRotation(options.hubUrl);
+  const loop = runLoop(options, hubs, stopSignal, setState).finally(() => setState("stopped"));
   const stop = async () => {
     stopController.abort();
     await loop;
   };
-  return { state: () => state, stop, [Symbol.asyncDispose]: stop };
+  return { state: () => state, hubUrl: () => hubs.current, stop, [Symbol.asyncDispose]: stop };
 }
-
 async function runLoop(
   options: LinkClientOptions,
+  hubs: HubRotation,
   signal: AbortSignal,
   setState: (state: LinkClientState) => void,
 ): Promise<void> {
@@ -69,12 +73,13 @@ async function runLoop(
       if (credential === undefined || (credentialRefused && options.enrolToken !== undefined)) {
         setState("enrolling");
         enrolling = true;
-        credential = await enrol(options, channelCredentials, signal);
+        credential = await enrol(options, hubs.current, channelCredentials, signal);
         enrolling = false;
         credentialRefused = false;
       }
       setState("connecting");
-      await withClient(options.hubUrl, channelCredentials, (client) =>
+      const hubUrl = hubs.current;
+      await withClient(hubUrl, channelCredentials, (client) =>
         runLinkSession({
           client,
           credential,
@@ -94,14 +99,14 @@ async function runLoop(
             setState("connected");
             if (welcome.node !== undefined) options.onNode?.(welcome.node);
             logger.info(
-              { session: welcome.sessionId, node: welcome.node?.nodeId, hub: options.hubUrl },
+              { session: welcome.sessionId, node: welcome.node?.nodeId, hub: hubUrl },
               "link connected",
             );
           },
         }),
       );
       if (signal.aborted) break;
-      logger.warn({ hub: options.hubUrl }, "the hub ended the session; reconnecting");
+      logger.warn({ hub: hubUrl }, "the hub ended the session; reconnecting");
       setState("connecting");
       delayMs = backoffDelayMs(attempt++, backoff);
     } catch (error) {
@@ -110,16 +115,18 @@ async function runLoop(
         credentialRefused = !enrolling;
         setState("unauthorized");
         logger.error(
-          { err: error, hub: options.hubUrl, retryInMs: unauthorizedRetryMs },
+          { err: error, hub: hubs.current, retryInMs: unauthorizedRetryMs },
           unauthorizedMessage(enrolling, options.enrolToken !== undefined),
         );
         delayMs = unauthorizedRetryMs;
       } else {
         setState("connecting");
-        logger.warn({ err: error, hub: options.hubUrl, attempt }, "link failed; reconnecting");
+        logger.warn({ err: error, hub: hubs.current, attempt }, "link failed; reconnecting");
         delayMs = backoffDelayMs(attempt++, backoff);
       }
     }
+    // A hub that failed or ended the session may be going away: the next replica is tried.
+    hubs.next();
     await sleep(delayMs, undefined, { signal }).catch(() => undefined);
   }
 }
@@ -127,6 +134,7 @@ async function runLoop(
 /** Trades the enrol token for a credential and stores it durably before using it. */
 async function enrol(
   options: LinkClientOptions,
+  hubUrl: string,
   channelCredentials: ChannelCredentials,
   signal: AbortSignal,
 ): Promise<string> {
@@ -134,7 +142,7 @@ async function enrol(
   if (token === undefined) {
     throw new MtxError("MTX_UNAUTHORIZED", "no node credential is stored and no enrol token is configured");
   }
-  const response = await withClient(options.hubUrl, channelCredentials, (client) =>
+  const response = await withClient(hubUrl, channelCredentials, (client) =>
     client.enrol(
       { token, agentVersion: options.agentVersion, hostname: options.hostname ?? hostname() },
       { timeoutMs: ENROL_TIMEOUT_MS, signal },

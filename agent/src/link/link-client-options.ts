@@ -77,8 +77,11 @@ export interface BackoffOptions {
 
 /** Options of `createLinkClient`. */
 export interface LinkClientOptions {
-  /** `host:port` of the hub's link server. */
-  readonly hubUrl: string;
+  /**
+   * `host:port` of the hub's link server, or of each hub replica's: then one is used at a time
+   * and the next one is tried after a failed attempt or an ended session, in turn.
+   */
+  readonly hubUrl: string | readonly string[];
   /** PEM files; plain text when unset. */
   readonly tls?: LinkClientTls | undefined;
   readonly credentialStore: CredentialStore;

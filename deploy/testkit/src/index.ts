@@ -19,5 +19,11 @@ export {
   type StartedSimulator,
   startSimulator,
 } from "./start-simulator.ts";
+export {
+  type StartedTcpProxy,
+  startTcpProxy,
+  type TcpCutMode,
+  type TcpProxyOptions,
+} from "./start-tcp-proxy.ts";
 export { createTempDir, type TempDir } from "./temp-dir.ts";
 export { DEFAULT_WAIT_FOR_TIMEOUT_MS, waitFor } from "./wait-for.ts";

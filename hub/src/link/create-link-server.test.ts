@@ -3,6 +3,7 @@ import type { CredentialStore, LinkClient, LinkClientOptions } from "@mtx-fleet/
 import { createLinkClient } from "@mtx-fleet/agent";
 import { MtxError } from "@mtx-fleet/plugin-api";
 import { AgentLinkService, createClient, Environment } from "@mtx-fleet/proto";
+import { freePort } from "@mtx-fleet/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LinkServer, LinkServerOptions } from "./create-link-server.ts";
 import { createLinkServer } from "./create-link-server.ts";
@@ -262,5 +263,28 @@ describe("commands", () => {
       server.sendCommand("node-a", { case: "sync", value: {} }, { timeoutMs: 300 }),
     );
     expect(error.code).toBe("MTX_LINK_TIMEOUT");
+  });
+
+  it("tries the hub replicas' URLs in turn and moves to the next when its hub goes away", async () => {
+    const map = createMapLinkHandlers();
+    map.credentials.set("cred-x", NODE_A);
+    const first = await startServer(map);
+    const second = await startServer(map);
+    const dead = `127.0.0.1:${await freePort()}`;
+    const client = startClient(first, {
+      hubUrl: [dead, first.address, second.address],
+      credentialStore: memoryCredentials("cred-x"),
+    });
+    await waitFor(() => client.state() === "connected", 5_000, "connected past the dead URL");
+    expect(client.hubUrl()).toBe(first.address);
+    await first.close();
+    await waitFor(
+      () => client.state() === "connected" && client.hubUrl() === second.address,
+      5_000,
+      "moved to the second hub",
+    );
+    expect(second.sessions.list().map(({ node, state }) => [node.nodeId, state])).toEqual([
+      ["node-a", "online"],
+    ]);
   });
 });
