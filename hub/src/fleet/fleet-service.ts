@@ -96,8 +96,9 @@ export class FleetService {
       ...options.heartbeat,
       ...(options.random === undefined ? {} : { random: options.random }),
       onChange: (node, from, to) => {
-        const log = to === "online" ? this.#logger.info : this.#logger.warn;
-        log({ node, from, to }, `node ${to}`);
+        // Called as methods: pino's log functions need their logger as `this`.
+        if (to === "online") this.#logger.info({ node, from, to }, `node ${to}`);
+        else this.#logger.warn({ node, from, to }, `node ${to}`);
       },
     });
   }

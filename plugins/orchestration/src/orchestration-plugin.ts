@@ -1,0 +1,61 @@
+import { definePlugin, type PluginHealth } from "@mtx-fleet/plugin-api";
+import { compilePlan } from "./compile-plan.ts";
+import { ForwarderDestinations } from "./forwarder-destinations.ts";
+import { orchestrationConfig } from "./orchestration-config.ts";
+import { createOrchestrationMetrics } from "./orchestration-metrics.ts";
+import { registerOrchestrationRoutes } from "./orchestration-routes.ts";
+import { Orchestrator } from "./orchestrator.ts";
+
+function healthOf(orchestrator: Orchestrator): PluginHealth {
+  const failing = orchestrator.list().filter((w) => w.state === "backoff");
+  if (failing.length === 0) return { status: "ok" };
+  const names = failing.slice(0, 5).map((w) => w.id);
+  return {
+    status: "degraded",
+    reason: `restarting after exits: ${names.join(", ")}${failing.length > 5 ? ", …" : ""}`,
+  };
+}
+
+/**
+ * Orchestration: one worker process per stream and rule (e.g. `live/{streamId}/in` → a
+ * republisher to `live/{streamId}/out`), started on the ready hook, kept through a grace period
+ * when the stream goes, restarted with backoff when it exits; and egress forwarders that copy a
+ * stream to third-party RTMP. Whole process groups are killed on stop.
+ */
+export const orchestrationPlugin = definePlugin({
+  manifest: {
+    name: "orchestration",
+    version: "0.1.0",
+    apiRange: "^1.0.0",
+    description: "Workers per stream from path rules, and RTMP egress forwarders",
+  },
+  config: orchestrationConfig,
+  setup(ctx, config) {
+    const destinations = new ForwarderDestinations(ctx.store);
+    const orchestrator = new Orchestrator(compilePlan(config), {
+      scheduler: ctx.scheduler,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      journal: ctx.journal,
+      metrics: createOrchestrationMetrics(ctx.metrics),
+      destinations,
+      // The plugin's edge: workers inherit only the `inheritEnv` names of it.
+      env: process.env,
+    });
+    return {
+      start() {
+        ctx.events.on("mediamtx.hook", (event) => orchestrator.onHook(event));
+        // Streams already live when the agent (re)started have no hook coming: the snapshot has them.
+        const current = ctx.mediamtx.current();
+        if (current !== null && !current.stale) orchestrator.onSnapshot(current.snapshot);
+        ctx.mediamtx.subscribe((event) => {
+          if (event.type === "snapshot") orchestrator.onSnapshot(event.snapshot);
+        });
+        registerOrchestrationRoutes(ctx.http, orchestrator, destinations);
+      },
+      stop: () => orchestrator.shutdown(),
+      reconfigure: (next) => orchestrator.setPlan(compilePlan(next)),
+      health: () => healthOf(orchestrator),
+    };
+  },
+});
