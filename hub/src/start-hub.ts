@@ -1,22 +1,27 @@
+import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { StopSteps } from "@mtx-fleet/agent";
 import type { Logger } from "@mtx-fleet/plugin-api";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { Registry } from "prom-client";
-import { createAgentlessManager } from "./agentless/index.ts";
+import { createAgentlessManager, openAgentlessLeases } from "./agentless/index.ts";
 import { createHubApi } from "./api/create-hub-api.ts";
 import { registerHubMetrics } from "./api/hub-metrics.ts";
 import type { NodeCommands } from "./api/node-commands.ts";
 import { AuthService } from "./auth/auth-service.ts";
 import { openSecretBox } from "./auth/secret-box.ts";
+import { hubStoreKind } from "./config/hub-config-schema.ts";
 import type { LoadedHubConfig } from "./config/load-hub-config.ts";
 import { FleetService } from "./fleet/fleet-service.ts";
 import { fleetLinkHandlers } from "./fleet-link-handlers.ts";
 import { fleetNatsHandlers } from "./fleet-nats-handlers.ts";
-import { createLinkServer, type LinkServer } from "./link/index.ts";
-import { startNatsIngest } from "./nats/index.ts";
+import { createLinkServer, type LinkCommand, type LinkServer } from "./link/index.ts";
+import { connectHubNats, startNatsIngest } from "./nats/index.ts";
+import { type ReplicaBus, startReplicaBus } from "./replicas/index.ts";
 import type { HubStore } from "./store/hub-store.ts";
 import { openJsonHubStore } from "./store/open-json-hub-store.ts";
+import { type KvHubStore, openKvHubStore } from "./store/open-kv-hub-store.ts";
 
 /** Options of `startHub`. */
 export interface StartHubOptions {
@@ -33,6 +38,8 @@ export interface StartHubOptions {
 
 /** A running hub, as `main.ts` drives it and as the link server and NATS consumer plug into it. */
 export interface RunningHub {
+  /** This process among the hub replicas (random per start). */
+  readonly replicaId: string;
   readonly apiUrl: string;
   /** `host:port` agents dial. */
   readonly linkUrl: string;
@@ -58,11 +65,31 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const { config } = loaded;
   const now = options.now ?? Date.now;
   const steps = new StopSteps(logger);
+  const replicaId = randomUUID();
   try {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    const store = await openJsonHubStore({ dataDir: config.dataDir, logger });
+    // With the nats-kv store the state is shared: this process is one replica among several.
+    let nc: NatsConnection | undefined;
+    let kvStore: KvHubStore | undefined;
+    if (hubStoreKind(config) === "nats-kv" && config.nats !== undefined) {
+      const connection = await connectHubNats({
+        servers: config.nats.servers,
+        name: `mtx-hub ${replicaId}`,
+        logger,
+        ...(config.nats.connectTimeoutMs === undefined
+          ? {}
+          : { connectTimeoutMs: config.nats.connectTimeoutMs }),
+      });
+      nc = connection;
+      steps.add("nats", () => connection.drain().catch(() => connection.close()));
+      kvStore = await openKvHubStore({ nc: connection, logger, replicas: config.store?.replicas ?? 1 });
+    }
+    const store = kvStore ?? (await openJsonHubStore({ dataDir: config.dataDir, logger }));
     steps.add("store", () => store.close());
-    const secrets = await openSecretBox(config.dataDir);
+    const secrets = await openSecretBox(
+      config.dataDir,
+      kvStore === undefined ? {} : { shared: kvStore.shared },
+    );
     const auth = new AuthService(store, { sessionTtlMs: config.auth.sessionTtlMs, now });
     const { generatedPassword } = await auth.ensureAdmin(config.auth.adminPassword);
     if (generatedPassword !== null) options.onAdminPasswordGenerated?.(generatedPassword);
@@ -78,26 +105,36 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     fleet.start();
     steps.add("fleet", () => fleet.stop());
 
+    const bus: ReplicaBus | undefined =
+      nc === undefined ? undefined : startReplicaBus({ nc, replicaId, fleet, logger });
+    if (bus !== undefined) steps.add("replica bus", () => bus.stop());
+
     // The control link: agents dial in; a full telemetry is asked for when the hub lacks one.
     let link: LinkServer | undefined;
+    // A command reaches the node through whichever replica holds its session.
+    const send = (nodeId: string, command: LinkCommand, timeoutMs: number) => {
+      if (bus !== undefined) return bus.sendCommand(nodeId, command, { timeoutMs });
+      if (link === undefined) return Promise.reject(new Error("link server not started"));
+      return link.sendCommand(nodeId, command, { timeoutMs });
+    };
     const requestFull = (nodeId: string): void => {
-      link
-        ?.sendCommand(nodeId, { case: "sync", value: {} }, { timeoutMs: 10_000 })
-        .catch((error: unknown) =>
-          logger.debug({ node: nodeId, err: error }, "full telemetry request failed"),
-        );
+      send(nodeId, { case: "sync", value: {} }, 10_000).catch((error: unknown) =>
+        logger.debug({ node: nodeId, err: error }, "full telemetry request failed"),
+      );
     };
     link = await createLinkServer({
       host: config.link.host,
       port: config.link.port,
       tls: config.link.tls,
-      handlers: fleetLinkHandlers(fleet, requestFull),
+      handlers: fleetLinkHandlers(fleet, requestFull, bus),
       heartbeatIntervalMs: config.heartbeat.intervalMs,
       staleAfterMs: config.heartbeat.staleAfterMs,
       offlineAfterMs: config.heartbeat.offlineAfterMs,
       logger,
+      ...(bus === undefined ? {} : { onSessionChange: bus.sessionChanged }),
     });
     const linkServer = link;
+    bus?.attach(linkServer);
     steps.add("link", () => linkServer.close());
     const linkUrl = `${config.link.host === "0.0.0.0" ? "127.0.0.1" : config.link.host}:${linkServer.port}`;
 
@@ -106,16 +143,20 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
         servers: config.nats.servers,
         handlers: fleetNatsHandlers(fleet, requestFull),
         logger,
+        replicaId,
       });
       steps.add("nats ingest", () => ingest.stop());
     }
 
     const registry = new Registry();
     registerHubMetrics(registry, fleet);
-    let commands: NodeCommands | undefined = options.commands ?? {
-      sync: async (nodeId) =>
-        (await linkServer.sendCommand(nodeId, { case: "sync", value: {} }, { timeoutMs: 10_000 })).value,
+    // Every command goes through `send`: with replicas, to the replica holding the session.
+    const routed = {
+      sync: async (nodeId: string) => (await send(nodeId, { case: "sync", value: {} }, 10_000)).value,
+      send: async (nodeId: string, command: LinkCommand, { timeoutMs }: { readonly timeoutMs: number }) =>
+        (await send(nodeId, command, timeoutMs)).value,
     };
+    let commands: NodeCommands | undefined = options.commands ?? routed;
     const api = createHubApi({ fleet, auth, registry, logger, version, commands: () => commands });
     await api.listen({ host: config.api.host, port: config.api.port });
     steps.add("api", () => api.close());
@@ -123,14 +164,39 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     const apiUrl = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
 
     // Agentless nodes: agents inside this process that dial the link like remote ones.
-    const agentless = createAgentlessManager({ fleet, linkUrl, dataDir: config.dataDir, logger, version });
+    const leases =
+      nc === undefined
+        ? undefined
+        : await openAgentlessLeases({
+            nc,
+            replicaId,
+            logger,
+            replicas: config.store?.replicas ?? 1,
+            ...(config.agentless?.leaseTtlMs === undefined ? {} : { ttlMs: config.agentless.leaseTtlMs }),
+          });
+    const agentless = createAgentlessManager({
+      fleet,
+      linkUrl,
+      dataDir: config.dataDir,
+      logger,
+      version,
+      ...(leases === undefined ? {} : { leases }),
+    });
     await agentless.start();
     steps.add("agentless nodes", () => agentless.stop(), 15_000);
     logger.info(
-      { apiUrl, linkUrl, dataDir: config.dataDir, nats: config.nats?.servers ?? null },
+      {
+        apiUrl,
+        linkUrl,
+        dataDir: config.dataDir,
+        nats: config.nats?.servers ?? null,
+        store: hubStoreKind(config),
+        replica: replicaId,
+      },
       "hub started",
     );
     return {
+      replicaId,
       apiUrl,
       linkUrl,
       link: linkServer,

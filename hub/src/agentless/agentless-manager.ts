@@ -4,6 +4,7 @@ import { type RunningAgent, startAgent } from "@mtx-fleet/agent";
 import { type Logger, MtxError } from "@mtx-fleet/plugin-api";
 import type { FleetService } from "../fleet/fleet-service.ts";
 import { agentlessAgentConfig } from "./agentless-agent-config.ts";
+import type { AgentlessLeases } from "./agentless-leases.ts";
 
 export const DEFAULT_AGENTLESS_SYNC_INTERVAL_MS = 2_000;
 export const DEFAULT_AGENTLESS_POLL_INTERVAL_MS = 2_000;
@@ -28,6 +29,11 @@ export interface AgentlessManagerOptions {
   readonly telemetryIntervalMs?: number;
   /** Longest wait before retrying an agent that failed to start (doubling from the sync interval). */
   readonly retryMaxMs?: number;
+  /**
+   * With hub replicas: a node's agent runs only on the replica holding its lease (claimed and
+   * renewed on every sync). Without, this hub runs every agentless node.
+   */
+  readonly leases?: AgentlessLeases;
 }
 
 /** What the manager holds for one agentless node. */
@@ -59,7 +65,7 @@ type Entry =
  * logged and retried with backoff without touching the hub or the other agents.
  */
 export function createAgentlessManager(options: AgentlessManagerOptions): AgentlessManager {
-  const { fleet, linkUrl, logger, version } = options;
+  const { fleet, linkUrl, logger, version, leases } = options;
   const syncIntervalMs = options.syncIntervalMs ?? DEFAULT_AGENTLESS_SYNC_INTERVAL_MS;
   const retryMaxMs = options.retryMaxMs ?? DEFAULT_AGENTLESS_RETRY_MAX_MS;
   const root = join(options.dataDir, "agentless");
@@ -110,6 +116,15 @@ export function createAgentlessManager(options: AgentlessManagerOptions): Agentl
 
   const ensure = async (nodeId: string): Promise<void> => {
     const entry = entries.get(nodeId);
+    if (leases !== undefined && !(await leases.claim(nodeId))) {
+      // Another replica runs it (or this one can no longer prove it may).
+      if (entry?.kind === "running") {
+        entries.delete(nodeId);
+        await stopAgent(nodeId, entry.agent);
+        logger.info({ node: nodeId }, "agentless node left to another hub replica");
+      } else entries.delete(nodeId);
+      return;
+    }
     if (entry?.kind === "running") {
       // A refused credential (e.g. the store was restored without it) needs a fresh token.
       if ((await linkState(entry.agent.localApiUrl)) !== "unauthorized") return;
@@ -129,10 +144,18 @@ export function createAgentlessManager(options: AgentlessManagerOptions): Agentl
     }
   };
 
+  const stopAgent = (nodeId: string, agent: RunningAgent): Promise<void> =>
+    agent
+      .stop()
+      .catch((error: unknown) =>
+        logger.error({ node: nodeId, err: error }, "agentless node did not stop cleanly"),
+      );
+
   const remove = async (nodeId: string): Promise<void> => {
     const entry = entries.get(nodeId);
     entries.delete(nodeId);
     if (entry?.kind === "running") await entry.agent.stop();
+    await leases?.release(nodeId);
     await rm(join(root, nodeId), { recursive: true, force: true });
     logger.info({ node: nodeId }, "agentless node removed");
   };
@@ -189,15 +212,9 @@ export function createAgentlessManager(options: AgentlessManagerOptions): Agentl
         entry.kind === "running" ? [[id, entry.agent] as const] : [],
       );
       entries.clear();
-      await Promise.all(
-        running.map(([id, agent]) =>
-          agent
-            .stop()
-            .catch((error: unknown) =>
-              logger.error({ node: id, err: error }, "agentless node did not stop cleanly"),
-            ),
-        ),
-      );
+      await Promise.all(running.map(([id, agent]) => stopAgent(id, agent)));
+      // Stopped first, released after: two replicas never run one node, and the next takes it at once.
+      await Promise.all((leases?.held() ?? []).map((id) => leases?.release(id)));
     },
   };
 }

@@ -1,5 +1,12 @@
 export { type AgentlessAgentInput, agentlessAgentConfig } from "./agentless-agent-config.ts";
 export {
+  AGENTLESS_LEASE_BUCKET,
+  type AgentlessLeases,
+  type AgentlessLeasesOptions,
+  DEFAULT_AGENTLESS_LEASE_TTL_MS,
+  openAgentlessLeases,
+} from "./agentless-leases.ts";
+export {
   type AgentlessAgentState,
   type AgentlessManager,
   type AgentlessManagerOptions,

@@ -36,6 +36,8 @@ export interface LinkServerOptions {
   readonly helloTimeoutMs?: number;
   readonly logger: Logger;
   readonly clock?: Pick<Clock, "now">;
+  /** A node got a live session here (true) or lost it without a replacement (false). */
+  readonly onSessionChange?: (nodeId: string, hasSession: boolean) => void;
 }
 
 /** A running link server. */
@@ -74,6 +76,7 @@ export async function createLinkServer(options: LinkServerOptions): Promise<Link
     clock,
     logger,
     onState: (node, state) => handlers.onState(node, state),
+    onSessionChange: options.onSessionChange,
   });
   const deps = { handlers, registry, heartbeatIntervalMs, helloTimeoutMs, clock, logger };
   const server = new Server(LINK_SERVER_CHANNEL_OPTIONS);

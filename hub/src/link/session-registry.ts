@@ -21,6 +21,8 @@ export interface SessionRegistryOptions {
   readonly logger: Logger;
   /** Called (in order per node) whenever a node's state changes. */
   readonly onState: (node: NodeRef, state: LinkNodeState) => Promise<void> | void;
+  /** Called when a node gets a live session here (true) or loses it without a replacement (false). */
+  readonly onSessionChange?: ((nodeId: string, hasSession: boolean) => void) | undefined;
 }
 
 interface NodeEntry {
@@ -88,6 +90,7 @@ export class SessionRegistry {
       );
       previous.close();
     }
+    if (previous === undefined) this.#options.onSessionChange?.(nodeId, true);
     this.#setState(next, "online");
   }
 
@@ -105,6 +108,7 @@ export class SessionRegistry {
     const entry = this.#entries.get(session.node.nodeId);
     if (entry?.session !== session) return;
     entry.session = undefined;
+    this.#options.onSessionChange?.(session.node.nodeId, false);
     if (entry.state === "online") this.#setState(entry, "stale");
   }
 

@@ -1,4 +1,10 @@
 // The hub's NATS side: the shared durable events consumer and every node's telemetry.
+
+export {
+  connectHubNats,
+  DEFAULT_HUB_NATS_CONNECT_TIMEOUT_MS,
+  type HubNatsOptions,
+} from "./connect-hub-nats.ts";
 export {
   DEFAULT_ACK_WAIT_MS,
   DEFAULT_DUPLICATE_WINDOW_MS,

@@ -40,6 +40,8 @@ export interface NatsIngestOptions {
   readonly stream?: EventsStreamOptions;
   readonly reconnectTimeWaitMs?: number;
   readonly reconnectJitterMs?: number;
+  /** This hub replica: telemetry it relayed itself is not ingested twice. */
+  readonly replicaId?: string;
   /** How long `stop()` waits for the handler call in flight. */
   readonly stopTimeoutMs?: number;
   /** Authentication and TLS passed to `connect`. */
@@ -98,7 +100,9 @@ export function startNatsIngest(options: NatsIngestOptions): NatsIngest {
     void followStatus(connection, logger, (next) => {
       if (state !== "closed") state = next;
     });
-    telemetry = subscribeTelemetry(connection, options.handlers, counters, logger);
+    telemetry = subscribeTelemetry(connection, options.handlers, counters, logger, {
+      replicaId: options.replicaId,
+    });
     await consumeForever(connection, { ...options, durableName }, counters, logger, signal, () => {
       state = "ready";
       ready.resolve();

@@ -2,6 +2,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import type { Logger } from "@mtx-fleet/plugin-api";
 import { parseSubject, TELEMETRY_SUBJECT_FILTER, type Telemetry, TelemetrySchema } from "@mtx-fleet/proto";
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import { HUB_REPLICA_HEADER } from "../replicas/hub-subjects.ts";
 import type { IngestCounters, NatsIngestHandlers } from "./nats-ingest-handlers.ts";
 
 /** A live telemetry subscription; `stop()` unsubscribes and waits for the handler in flight. */
@@ -14,13 +15,15 @@ export interface TelemetrySubscription {
  * telemetry is latest-wins state that each replica keeps, so each one needs every message.
  * NATS keeps one publisher's order, so the newest received is the newest sent. Messages wait
  * in a map keyed by node, so a slow handler sees the newest state of each node and the
- * backlog is bounded by the fleet size, never by the message rate.
+ * backlog is bounded by the fleet size, never by the message rate. With `replicaId`, telemetry
+ * this replica relayed from its own link sessions (`Mtx-Hub-Replica` header) is skipped.
  */
 export function subscribeTelemetry(
   nc: NatsConnection,
   handlers: NatsIngestHandlers,
   counters: IngestCounters,
   logger: Logger,
+  { replicaId }: { readonly replicaId?: string | undefined } = {},
 ): TelemetrySubscription {
   const pending = new Map<string, Telemetry>();
   let draining: Promise<void> | undefined;
@@ -40,6 +43,8 @@ export function subscribeTelemetry(
   };
 
   const receive = (msg: Msg): void => {
+    // This replica relayed it (telemetry from one of its link sessions): already ingested.
+    if (replicaId !== undefined && msg.headers?.get(HUB_REPLICA_HEADER) === replicaId) return;
     const decoded = decode(msg);
     if (decoded === undefined) {
       counters.telemetryRejected += 1;
