@@ -1,7 +1,11 @@
 /**
  * The contract between the probe plugin (scheduling, verdicts) and the deep-probe engine
  * (ffprobe/ffmpeg). The engine measures; it never judges: verdicts are the plugin's job.
+ *
+ * Additions by the engine (all optional, so callers written against the first version still
+ * compile): `DeepProbeRequest.urlPolicy`.
  */
+import type { ProbeUrlPolicy } from "./check-probe-url.ts";
 
 /** What a deep probe should look at, and how hard. */
 export interface DeepProbeRequest {
@@ -35,6 +39,15 @@ export interface DeepProbeRequest {
   /** User agent sent where the protocol has one (HLS, RTSP), so the node can tell probe reads. */
   readonly userAgent: string;
   readonly signal?: AbortSignal;
+  /**
+   * Set it for a URL from outside (probe any URL); leave it unset for the local MediaMTX. The
+   * engine then checks the URL (`checkProbeUrl`: scheme allow-list, no loopback/private/link-local
+   * address unless allowed) and connects only to the checked address: the IP is put into the URL
+   * for RTSP/RTMP/SRT, and HTTP(S)/HLS goes through a loopback proxy that checks every hop
+   * (redirects, segments). A refusal rejects with `MtxError("MTX_URL_FORBIDDEN")`, details.reason
+   * `scheme` | `host` | `address` | `redirect`.
+   */
+  readonly urlPolicy?: ProbeUrlPolicy;
 }
 
 /** One measured run of a filter (seconds from the start of the sample). */
