@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createTempDir, startHub } from "@mtx-fleet/testkit";
+import { createTempDir, freePort, startHub } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
@@ -95,5 +95,29 @@ describe("mtx-hub process", () => {
       stdout: "",
       stderr: `mtx-hub: ${bad}:\n  - api.port must be >= 0\n  - enrolTokenTtlMs must be >= 10000\n`,
     });
+  });
+
+  it("exits once with MTX_NATS_UNAVAILABLE when its NATS store is unreachable at start", async () => {
+    await using dir = await createTempDir("mtx-hub-nonats-");
+    const config = join(dir.path, "hub.yaml");
+    const url = `nats://127.0.0.1:${await freePort()}`;
+    await writeFile(
+      config,
+      `version: 1\ndataDir: ${dir.path}/data\napi: { host: 127.0.0.1, port: 0 }\nlink: { host: 127.0.0.1, port: 0 }\nnats: { servers: ["${url}"], connectTimeoutMs: 1500 }\n`,
+    );
+    const result = await run(process.execPath, [MAIN, "--config", config]).then(
+      () => ({ code: 0, stdout: "" }),
+      (error: { code: number; stdout: string }) => error,
+    );
+    const fatal = result.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { msg: string; err?: { code: string; message: string } })
+      .find((line) => line.msg === "hub could not start");
+    expect({ code: result.code, errorCode: fatal?.err?.code }).toEqual({
+      code: 1,
+      errorCode: "MTX_NATS_UNAVAILABLE",
+    });
+    expect(fatal?.err?.message).toContain(`cannot connect to NATS at ${url} within 1500 ms`);
   });
 });

@@ -1,11 +1,13 @@
 import type { Logger } from "@mtx-fleet/plugin-api";
-import { JetStreamApiError, StorageType } from "@nats-io/jetstream";
+import { JetStreamApiError, jetstream, StorageType } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 
 /** The KV bucket of agentless leases (its keys expire `ttlMs` after their last renewal). */
 export const AGENTLESS_LEASE_BUCKET = "mtx-hub-leases";
 export const DEFAULT_AGENTLESS_LEASE_TTL_MS = 10_000;
+/** A lease call that takes longer fails (the sync moves on; the next one retries). */
+export const DEFAULT_AGENTLESS_LEASE_TIMEOUT_MS = 2_000;
 /** Without a successful renewal for this share of the TTL, the holder gives the node up. */
 const SAFE_SHARE_OF_TTL = 0.8;
 const WRONG_LAST_SEQUENCE = 10_071;
@@ -31,6 +33,8 @@ export interface AgentlessLeasesOptions {
   /** A holder that stops renewing (it died) loses the lease this long after its last renewal. */
   readonly ttlMs?: number;
   readonly replicas?: number;
+  /** Each lease call fails after this (a renewal must not hold the agentless sync up). */
+  readonly timeoutMs?: number;
   readonly logger: Logger;
   readonly now?: () => number;
 }
@@ -50,7 +54,9 @@ export async function openAgentlessLeases(options: AgentlessLeasesOptions): Prom
   const ttlMs = options.ttlMs ?? DEFAULT_AGENTLESS_LEASE_TTL_MS;
   const now = options.now ?? Date.now;
   const logger = options.logger.child({ component: "agentless-leases" });
-  const kv: KV = await new Kvm(options.nc).create(AGENTLESS_LEASE_BUCKET, {
+  const js = jetstream(options.nc, { timeout: options.timeoutMs ?? DEFAULT_AGENTLESS_LEASE_TIMEOUT_MS });
+  // The first replica to create the bucket sets its TTL; later ones use the bucket as it is.
+  const kv: KV = await new Kvm(js).create(AGENTLESS_LEASE_BUCKET, {
     history: 1,
     ttl: ttlMs,
     replicas: options.replicas ?? 1,
