@@ -79,8 +79,9 @@ function compileEntry(
     };
   } catch (error) {
     const cause = MtxError.from(error, "MTX_INVALID_INPUT");
-    throw new MtxError("MTX_INVALID_INPUT", `${where}: ${cause.message}`, {
-      details: { issues: [{ path: where, message: cause.message }] },
+    const message = cause.message.startsWith(where) ? cause.message : `${where}: ${cause.message}`;
+    throw new MtxError("MTX_INVALID_INPUT", message, {
+      details: { issues: [{ path: where, message }] },
       cause,
     });
   }

@@ -32,14 +32,16 @@ export function checkDestination(url: unknown, field: string): string {
 
 /** Checks the key a list is stored under (a stream id or a path, from outside). */
 export function checkStreamKey(key: unknown, field: string): string {
-  if (
-    typeof key !== "string" ||
-    !/^[A-Za-z0-9_.~-][A-Za-z0-9_.~/-]*$/.test(key) ||
-    key.length > MAX_STREAM_KEY_CHARS
-  ) {
+  // The rules of a MediaMTX path name (CONTRACT §3): a key that could never match a stream is a typo.
+  const valid =
+    typeof key === "string" &&
+    key.length <= MAX_STREAM_KEY_CHARS &&
+    /^[A-Za-z0-9_.~-]+(\/[A-Za-z0-9_.~-]+)*$/.test(key) &&
+    !key.split("/").some((segment) => segment === "." || segment === "..");
+  if (!valid) {
     throw new MtxError(
       "MTX_INVALID_INPUT",
-      `${field} must be a stream id or path (letters, digits, _ . ~ - /; at most ${MAX_STREAM_KEY_CHARS})`,
+      `${field} must be a stream id or path (letters, digits, _ . ~ - and / between segments, no dot segments; at most ${MAX_STREAM_KEY_CHARS})`,
     );
   }
   return key;

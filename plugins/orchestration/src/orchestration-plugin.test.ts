@@ -159,7 +159,11 @@ describe("orchestration plugin: workers", () => {
       );
       expect(again!.pid).toBe(first!.pid);
     }
-    expect((await recordedStarts(record)).map((s) => s.pid)).toEqual([first!.pid]);
+    const starts = await until(
+      () => recordedStarts(record),
+      (lines) => lines.length > 0,
+    );
+    expect(starts.map((s) => s.pid)).toEqual([first!.pid]);
     expect((await journal(harness, "worker.")).map((e) => e.kind)).toEqual(["worker.started"]);
   });
 
@@ -275,6 +279,49 @@ describe("orchestration plugin: workers", () => {
       (lines) => lines.length === 1,
     );
     expect(started!.argv.at(-1)).toBe("$(touch x); `id` | rm -rf ~ && a=1");
+  });
+
+  it("applies a new config without a restart: changed and removed rules restart or stop, others keep their process", async () => {
+    await using dir = await createTempDir("orch-");
+    const record = join(dir.path, "s.jsonl");
+    const keep = { ...rule(record), name: "keep" };
+    const change = { ...rule(record), name: "change" };
+    await using harness = await start({ rules: [keep, change], reconcileFromSnapshot: false });
+    harness.bus.emit("mediamtx.hook", hookEvent("ready", "live/s6/in"));
+    const before = await until(
+      () => workers(harness),
+      (list) => list.length === 2 && list.every((w) => w.state === "running"),
+    );
+    const pidOf = (list: typeof before, name: string) => list.find((w) => w.name === name)?.pid;
+    await until(
+      () => recordedStarts(record),
+      (lines) => lines.length === 2,
+    );
+
+    await harness.host.reconfigure("orchestration", {
+      rules: [
+        keep,
+        { ...change, command: [...change.command, "--changed"] },
+        { ...rule(record), name: "added" },
+      ],
+      reconcileFromSnapshot: false,
+    });
+    const after = await until(
+      () => workers(harness),
+      (list) => list.length === 3 && list.every((w) => w.state === "running"),
+    );
+    expect(pidOf(after, "keep")).toBe(pidOf(before, "keep"));
+    expect(pidOf(after, "change")).not.toBe(pidOf(before, "change"));
+    expect(await liveMembers([pidOf(before, "change")!])).toEqual([]);
+    const starts = await until(
+      () => recordedStarts(record),
+      (lines) => lines.length === 4,
+    );
+    expect(starts.find((s) => s.pid === pidOf(after, "change"))?.argv.at(-1)).toBe("--changed");
+
+    await harness.host.reconfigure("orchestration", { rules: [keep], reconcileFromSnapshot: false });
+    expect((await workers(harness)).map((w) => [w.name, w.pid])).toEqual([["keep", pidOf(before, "keep")]]);
+    expect(harness.status("orchestration")).toMatchObject({ state: { kind: "running" }, restarts: 0 });
   });
 
   it("kills every process group and waits for them when the plugin stops", async () => {
