@@ -1,0 +1,6 @@
+export {
+  type RunWrapperOptions,
+  runWrapperProcess,
+  WRAPPER_MAIN,
+  type WrapperRun,
+} from "./run-wrapper-process.ts";
