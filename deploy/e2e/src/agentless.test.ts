@@ -11,7 +11,7 @@ interface Page<T> {
 
 interface StreamItem {
   readonly pathName: string;
-  readonly status: string;
+  readonly availability: string;
 }
 
 async function createAgentlessNode(hub: StartedHub, name: string, apiUrl: string): Promise<string> {
@@ -30,8 +30,8 @@ async function createAgentlessNode(hub: StartedHub, name: string, apiUrl: string
 const streamsOf = async (hub: StartedHub, nodeId: string): Promise<Page<StreamItem>> =>
   (await hub.request("GET", `/api/v1/streams?node=${nodeId}`)).body as Page<StreamItem>;
 
-const pathStatuses = (page: Page<StreamItem>): string[][] =>
-  page.items.map((s) => [s.pathName, s.status]).sort();
+const pathAvailability = (page: Page<StreamItem>): string[][] =>
+  page.items.map((s) => [s.pathName, s.availability]).sort();
 
 const exists = (file: string): Promise<boolean> =>
   access(file).then(
@@ -48,18 +48,18 @@ describe("agentless nodes", () => {
 
     const first = await waitFor(
       () => streamsOf(hub, nodeId),
-      (page) => page.itemCount === 2 && page.items.every((s) => s.status !== "unknown"),
+      (page) => page.itemCount === 2 && page.items.every((s) => s.availability !== "unknown"),
     );
-    expect(pathStatuses(first)).toEqual([
+    expect(pathAvailability(first)).toEqual([
       ["cam/1", "available"],
       ["cam/2", "unavailable"],
     ]);
     await sim.control.publish("cam/2", "synthetic");
     const second = await waitFor(
       () => streamsOf(hub, nodeId),
-      (page) => page.items.every((s) => s.status === "available"),
+      (page) => page.items.every((s) => s.availability === "available"),
     );
-    expect(pathStatuses(second)).toEqual([
+    expect(pathAvailability(second)).toEqual([
       ["cam/1", "available"],
       ["cam/2", "available"],
     ]);
@@ -106,9 +106,9 @@ describe("agentless nodes", () => {
     expect((await streamsOf(hub, deadId)).itemCount).toBe(0);
     const live = await waitFor(
       () => streamsOf(hub, liveId),
-      (page) => page.items.some((s) => s.status === "available"),
+      (page) => page.items.some((s) => s.availability === "available"),
     );
-    expect(pathStatuses(live)).toEqual([["cam/1", "available"]]);
+    expect(pathAvailability(live)).toEqual([["cam/1", "available"]]);
   });
 
   it("restarts an agentless node's agent with the hub, reusing its credential", async () => {
@@ -120,7 +120,7 @@ describe("agentless nodes", () => {
     const nodeId = await createAgentlessNode(first, "remote-2", sim.apiUrl);
     await waitFor(
       () => streamsOf(first, nodeId),
-      (page) => page.items.some((s) => s.status === "available"),
+      (page) => page.items.some((s) => s.availability === "available"),
     );
     expect(first.logs().filter((line) => line.msg === "node enrolled").length).toBe(1);
     await first.stop();
@@ -129,9 +129,9 @@ describe("agentless nodes", () => {
     await sim.control.unpublish("cam/1");
     const page = await waitFor(
       () => streamsOf(second, nodeId),
-      (p) => p.items.some((s) => s.status === "unavailable"),
+      (p) => p.items.some((s) => s.availability === "unavailable"),
     );
-    expect(pathStatuses(page)).toEqual([["cam/1", "unavailable"]]);
+    expect(pathAvailability(page)).toEqual([["cam/1", "unavailable"]]);
     expect(second.logs().some((line) => line.msg === "node enrolled")).toBe(false);
   });
 });

@@ -33,11 +33,11 @@ describe("agent ↔ hub over the gRPC link", () => {
       async () =>
         (await hub.request("GET", `/api/v1/streams?node=${node.id}`)).body as Page<{
           pathName: string;
-          status: string;
+          availability: string;
         }>,
       (page) => page.itemCount === 2,
     );
-    expect(streams.items.map((s) => [s.pathName, s.status]).sort()).toEqual([
+    expect(streams.items.map((s) => [s.pathName, s.availability]).sort()).toEqual([
       ["cam/1", "available"],
       ["cam/2", "unavailable"],
     ]);

@@ -64,9 +64,9 @@ describe("agentless manager (inside a hub)", () => {
       await rm(join(dataDir, "agentless"));
       const streams = await waitFor(
         () => hub.fleet.listStreams({ nodeId: node.id }, { page: 0, perPage: 10 }),
-        (page) => page.items.some((stream) => stream.status === "available"),
+        (page) => page.items.some((stream) => stream.availability === "available"),
       );
-      expect(streams.items.map((stream) => [stream.pathName, stream.status])).toEqual([
+      expect(streams.items.map((stream) => [stream.pathName, stream.availability])).toEqual([
         ["cam/1", "available"],
       ]);
       expect(lines.filter((line) => line.msg === "agentless node started").map((line) => line.node)).toEqual([

@@ -1,5 +1,8 @@
-import { Type } from "@mtx-fleet/plugin-api";
+import { STREAM_VERDICTS, Type } from "@mtx-fleet/plugin-api";
 import { ENVIRONMENTS, ROLES } from "../store/hub-records.ts";
+
+/** Values of a stream's `availability` (and its filter). */
+export const STREAM_AVAILABILITIES = ["available", "unavailable", "unknown"] as const;
 
 /** Largest request body the hub API accepts; bigger ones are refused with 400 before parsing. */
 export const HUB_API_BODY_LIMIT_BYTES = 64 * 1024;
@@ -89,7 +92,16 @@ export const StreamsQuery = Type.Object(
   {
     node: Type.Optional(Type.String({ pattern: NODE_ID_PATTERN })),
     environment: Type.Optional(EnvironmentParam),
-    status: Type.Optional(Type.Enum(["available", "unavailable", "unknown"])),
+    status: Type.Optional(
+      Type.Enum([...STREAM_VERDICTS], {
+        description: "The verdict; unknown = node not online or no health reported (never 'off')",
+      }),
+    ),
+    availability: Type.Optional(
+      Type.Enum([...STREAM_AVAILABILITIES], {
+        description: "Has a publisher; unknown = node not online",
+      }),
+    ),
     ...page,
   },
   { additionalProperties: false },
@@ -103,6 +115,44 @@ export const EventsQuery = Type.Object(
       Type.String({ format: "date-time", description: "Occurred at or after (ISO 8601)" }),
     ),
     ...page,
+  },
+  { additionalProperties: false },
+);
+
+/** Longest a probe command may be given: past it the probe is not worth waiting for. */
+export const MAX_PROBE_TIMEOUT_MS = 120_000;
+/** The agent has this long to answer `POST /health/probe/{id}` unless `timeoutMs` says otherwise. */
+export const DEFAULT_PROBE_TIMEOUT_MS = 20_000;
+
+const probeTimeoutMs = Type.Integer({
+  minimum: 1_000,
+  maximum: MAX_PROBE_TIMEOUT_MS,
+  default: DEFAULT_PROBE_TIMEOUT_MS,
+  description: "How long the agent has to answer (the probe's deadline), ms",
+});
+
+export const ProbeQuery = Type.Object({ timeoutMs: probeTimeoutMs }, { additionalProperties: false });
+
+export const ThumbnailQuery = Type.Object(
+  {
+    fresh: Type.Boolean({
+      default: false,
+      description: "Take a new thumbnail instead of the latest (operator role)",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const ProbeUrlBody = Type.Object(
+  {
+    nodeId: Type.String({ pattern: NODE_ID_PATTERN, description: "The node that probes (UUID)" }),
+    url: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      pattern: "^[A-Za-z][A-Za-z0-9+.-]*://[^\\s]+$",
+      description: "What to probe; the node's agent decides which schemes and hosts it may reach",
+    }),
+    timeoutMs: Type.Optional(probeTimeoutMs),
   },
   { additionalProperties: false },
 );

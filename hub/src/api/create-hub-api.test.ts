@@ -44,6 +44,8 @@ beforeEach(async () => {
     version: 1,
     dataDir: join(dir.path, "data"),
     api: { host: "127.0.0.1", port: 0 },
+    // A free port: the default (9801) would collide with other hubs started by parallel tests.
+    link: { host: "127.0.0.1", port: 0 },
     auth: { adminPassword: ADMIN_PASSWORD },
   });
   hub = await startHub({
@@ -179,7 +181,7 @@ describe("hub REST API", () => {
         paths: [path("cam1", true), path("site/cam2", false)],
       }),
     );
-    const listed = await call("GET", `/api/v1/streams?node=${id}&status=available`);
+    const listed = await call("GET", `/api/v1/streams?node=${id}&availability=available`);
     const one = await call("GET", `/api/v1/streams/${streamIdFor(id, "site/cam2")}`);
     const missing = await call("GET", `/api/v1/streams/${streamIdFor(id, "nope")}`);
     expect({
@@ -187,12 +189,12 @@ describe("hub REST API", () => {
         listed.body.itemCount,
         (listed.body.items as Array<{ pathName: string }>).map((s) => s.pathName),
       ],
-      one: [one.status, one.body.pathName, one.body.status, one.body.environment],
+      one: [one.status, one.body.pathName, one.body.availability, one.body.status, one.body.environment],
       missing: [missing.status, missing.body.code],
       paged: (await call("GET", "/api/v1/streams?environment=staging&perPage=1&page=1")).body,
     }).toEqual({
       listed: [1, ["cam1"]],
-      one: [200, "site/cam2", "unavailable", "staging"],
+      one: [200, "site/cam2", "unavailable", "unknown", "staging"],
       missing: [404, "MTX_NOT_FOUND"],
       paged: { itemCount: 2, pageCount: 2, items: [expect.objectContaining({ pathName: "site/cam2" })] },
     });
@@ -206,6 +208,9 @@ describe("hub REST API", () => {
       sync: async (nodeId) => {
         if (nodeId !== id) throw new MtxError("MTX_NODE_OFFLINE", "not connected");
         return { sent: true };
+      },
+      send: async () => {
+        throw new MtxError("MTX_NODE_OFFLINE", "not connected");
       },
     });
     await hub.fleet.createNode({ name: "edge-2", environment: "dev" });
@@ -244,12 +249,15 @@ describe("hub REST API", () => {
       "GET /api/v1/openapi.json",
       "GET /api/v1/streams",
       "GET /api/v1/streams/{id}",
+      "GET /api/v1/streams/{id}/thumbnail",
       "POST /api/v1/auth/login",
       "POST /api/v1/auth/tokens",
       "POST /api/v1/fleet/nodes",
       "POST /api/v1/fleet/nodes/{id}/enrol-token",
       "POST /api/v1/fleet/nodes/{id}/sync",
       "POST /api/v1/fleet/sync-all",
+      "POST /api/v1/health/probe-url",
+      "POST /api/v1/health/probe/{id}",
     ]);
     expect(paths["/api/v1/auth/login"]?.post?.security).toEqual([]);
   });

@@ -8,6 +8,7 @@ import type { FleetService } from "../fleet/fleet-service.ts";
 import { HUB_API_BODY_LIMIT_BYTES } from "./api-schemas.ts";
 import { registerAuthRoutes } from "./auth-routes.ts";
 import { registerEventRoutes } from "./event-routes.ts";
+import { registerHealthRoutes } from "./health-routes.ts";
 import type { NodeCommands } from "./node-commands.ts";
 import { registerNodeRoutes } from "./node-routes.ts";
 import { type DocumentedRoute, documentedRoutes } from "./openapi-document.ts";
@@ -24,7 +25,7 @@ export interface HubApiDeps {
   readonly registry: Registry;
   readonly logger: Logger;
   readonly version: string;
-  /** The link's commands; undefined while no link server runs (sync answers MTX_NODE_OFFLINE). */
+  /** The link's commands; undefined while no link server runs (commands answer MTX_NODE_OFFLINE). */
   readonly commands: () => NodeCommands | undefined;
 }
 
@@ -80,6 +81,7 @@ export function createHubApi(deps: HubApiDeps): FastifyInstance {
   registerAuthRoutes(app, deps);
   registerNodeRoutes(app, deps);
   registerStreamRoutes(app, deps);
+  registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
   return app;
 }

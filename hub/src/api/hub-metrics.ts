@@ -1,3 +1,4 @@
+import { STREAM_VERDICTS } from "@mtx-fleet/plugin-api";
 import { Counter, collectDefaultMetrics, Gauge, type Registry } from "prom-client";
 import type { FleetService } from "../fleet/fleet-service.ts";
 
@@ -17,14 +18,18 @@ export function registerHubMetrics(registry: Registry, fleet: FleetService): voi
   });
   new Gauge({
     name: "mtx_hub_streams",
-    help: "Streams known from telemetry, by status",
-    labelNames: ["status"],
+    help: "Streams known from telemetry, by availability (available, unavailable, unknown) and status (the verdict)",
+    labelNames: ["availability", "status"],
     registers,
     async collect() {
       this.reset();
       const { items } = await fleet.listStreams({}, { page: 0, perPage: Number.MAX_SAFE_INTEGER });
-      for (const status of ["available", "unavailable", "unknown"] as const) {
-        this.set({ status }, items.filter((stream) => stream.status === status).length);
+      // Every pair is set (0 when none), so a series never vanishes when its last stream changes.
+      for (const availability of ["available", "unavailable", "unknown"] as const) {
+        for (const status of STREAM_VERDICTS) {
+          const count = items.filter((s) => s.availability === availability && s.status === status).length;
+          this.set({ availability, status }, count);
+        }
       }
     },
   });

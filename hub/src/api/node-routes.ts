@@ -2,7 +2,7 @@ import { MtxError, type Static } from "@mtx-fleet/plugin-api";
 import type { FastifyInstance } from "fastify";
 import { CreateNodeBody, NodeIdParams, NodesQuery } from "./api-schemas.ts";
 import type { HubApiDeps } from "./create-hub-api.ts";
-import type { NodeCommands } from "./node-commands.ts";
+import { requireCommands } from "./require-commands.ts";
 import { routeConfig } from "./route-role.ts";
 
 type IdRoute = { Params: Static<typeof NodeIdParams> };
@@ -14,17 +14,6 @@ function labelFilter(pairs: readonly string[] | undefined): Record<string, strin
     labels[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return labels;
-}
-
-function requireCommands(deps: HubApiDeps): NodeCommands {
-  const commands = deps.commands();
-  if (commands === undefined) {
-    throw new MtxError(
-      "MTX_NODE_OFFLINE",
-      "this hub has no link server running: commands cannot reach agents",
-    );
-  }
-  return commands;
 }
 
 /** `/api/v1/fleet`: nodes, enrolment tokens and sync commands. */

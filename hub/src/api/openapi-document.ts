@@ -1,5 +1,6 @@
 import type { RouteOptions } from "fastify";
-import type { HubRouteConfig } from "./route-role.ts";
+import type { HubRouteConfig, RouteResponseDoc } from "./route-role.ts";
+import { STREAM_DOC_SCHEMAS } from "./stream-doc-schemas.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -55,7 +56,19 @@ function operation(route: DocumentedRoute): JsonObject {
     ...(body === undefined
       ? {}
       : { requestBody: { required: true, content: { "application/json": { schema: body } } } }),
-    responses: { "200": { description: "Success" }, "4XX": ERROR_RESPONSE, "5XX": ERROR_RESPONSE },
+    responses: { "200": success(config.response), "4XX": ERROR_RESPONSE, "5XX": ERROR_RESPONSE },
+  };
+}
+
+function success(response: RouteResponseDoc | undefined): JsonObject {
+  if (response?.schema === undefined) return { description: response?.description ?? "Success" };
+  const schema =
+    typeof response.schema === "string"
+      ? { $ref: `#/components/schemas/${response.schema}` }
+      : response.schema;
+  return {
+    description: response.description,
+    content: { [response.contentType ?? "application/json"]: { schema } },
   };
 }
 
@@ -79,6 +92,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[], version: str
           required: ["code", "message"],
           properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "object" } },
         },
+        ...STREAM_DOC_SCHEMAS,
       },
     },
   };

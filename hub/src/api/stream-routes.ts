@@ -1,26 +1,43 @@
 import { MtxError, type Static } from "@mtx-fleet/plugin-api";
 import type { FastifyInstance } from "fastify";
-import { parseStreamId } from "../fleet/stream-id-for.ts";
-import { StreamIdParams, StreamsQuery } from "./api-schemas.ts";
+import { roleAllows } from "../auth/role-allows.ts";
+import { StreamIdParams, StreamsQuery, ThumbnailQuery } from "./api-schemas.ts";
 import type { HubApiDeps } from "./create-hub-api.ts";
+import { principalOf } from "./principal-of.ts";
+import { requireCommands } from "./require-commands.ts";
+import { requireStreamId } from "./require-stream-id.ts";
 import { routeConfig } from "./route-role.ts";
+import { ThumbnailCache } from "./thumbnail-cache.ts";
+import { thumbnailOf } from "./thumbnail-of.ts";
 
-/** `/api/v1/streams`: the fleet's streams, paged, by stable id. */
+/** The agent's deadline for a thumbnail (a fresh one means reading the stream for a frame). */
+export const THUMBNAIL_TIMEOUT_MS = 15_000;
+
+/** `/api/v1/streams`: the fleet's streams with their verdicts, paged, by stable id; thumbnails. */
 export function registerStreamRoutes(app: FastifyInstance, deps: HubApiDeps): void {
   const { fleet } = deps;
+  const thumbnails = new ThumbnailCache();
   app.get<{ Querystring: Static<typeof StreamsQuery> }>(
     "/api/v1/streams",
     {
       schema: { querystring: StreamsQuery },
-      ...routeConfig("viewer", "Streams (filter by node, environment, status)"),
+      ...routeConfig(
+        "viewer",
+        "Streams with their verdicts (filter by node, environment, status, availability)",
+        {
+          description: "One page of streams",
+          schema: "StreamPage",
+        },
+      ),
     },
     async (request) => {
-      const { node, environment, status, page, perPage } = request.query;
+      const { node, environment, status, availability, page, perPage } = request.query;
       return fleet.listStreams(
         {
           ...(node === undefined ? {} : { nodeId: node }),
           ...(environment === undefined ? {} : { environment }),
           ...(status === undefined ? {} : { status }),
+          ...(availability === undefined ? {} : { availability }),
         },
         { page, perPage },
       );
@@ -28,21 +45,55 @@ export function registerStreamRoutes(app: FastifyInstance, deps: HubApiDeps): vo
   );
   app.get<{ Params: Static<typeof StreamIdParams> }>(
     "/api/v1/streams/:id",
-    { schema: { params: StreamIdParams }, ...routeConfig("viewer", "One stream by its stable id") },
-    async (request) => {
-      if (parseStreamId(request.params.id) === undefined) {
-        throw new MtxError("MTX_INVALID_INPUT", `'${request.params.id.slice(0, 64)}' is not a stream id`, {
-          details: {
-            issues: [
-              {
-                path: "params.id",
-                message: "params.id is not a stream id (take one from GET /api/v1/streams)",
-              },
-            ],
-          },
+    {
+      schema: { params: StreamIdParams },
+      ...routeConfig("viewer", "One stream by its stable id", {
+        description: "The stream",
+        schema: "Stream",
+      }),
+    },
+    async (request) => fleet.getStream(requireStreamId(request.params.id)),
+  );
+  app.get<{ Params: Static<typeof StreamIdParams>; Querystring: Static<typeof ThumbnailQuery> }>(
+    "/api/v1/streams/:id/thumbnail",
+    {
+      schema: { params: StreamIdParams, querystring: ThumbnailQuery },
+      ...routeConfig(
+        "viewer",
+        "The stream's latest thumbnail from its node (fresh=true: a new one, operator)",
+        {
+          description: "The picture (cached for a few seconds)",
+          contentType: "image/jpeg",
+          schema: { type: "string", format: "binary" },
+        },
+      ),
+    },
+    async (request, reply) => {
+      const { fresh } = request.query;
+      const stream = await fleet.getStream(requireStreamId(request.params.id));
+      const { role } = principalOf(request);
+      if (fresh && !roleAllows(role, "operator")) {
+        throw new MtxError("MTX_FORBIDDEN", `fresh=true needs the operator role; the token has ${role}`, {
+          details: { needed: "operator", role },
         });
       }
-      return fleet.getStream(request.params.id);
+      const thumbnail = await thumbnails.get(
+        stream.id,
+        async (takeNew) =>
+          thumbnailOf(
+            await requireCommands(deps).send(
+              stream.nodeId,
+              { case: "thumbnail", value: { pathName: stream.pathName, fresh: takeNew } },
+              { timeoutMs: THUMBNAIL_TIMEOUT_MS },
+            ),
+          ),
+        fresh,
+      );
+      return reply
+        .type(thumbnail.contentType)
+        .header("cache-control", `private, max-age=${Math.floor(thumbnail.maxAgeMs / 1000)}`)
+        .header("x-mtx-taken-at", thumbnail.takenAt ?? "unknown")
+        .send(thumbnail.data);
     },
   );
 }

@@ -1,7 +1,13 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { MtxError } from "@mtx-fleet/plugin-api";
-import { EventSchema, PathStatusSchema, TelemetrySchema } from "@mtx-fleet/proto";
+import {
+  EventSchema,
+  PathStatusSchema,
+  StreamHealthSchema,
+  StreamVerdict,
+  TelemetrySchema,
+} from "@mtx-fleet/proto";
 import { createTempDir, type TempDir } from "@mtx-fleet/testkit";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -159,8 +165,9 @@ describe("FleetService", () => {
     const page = await fleet.listStreams({}, { page: 0, perPage: 10 });
     expect({
       needsFull: [first.needsFull, second.needsFull],
-      streams: page.items.map((s) => [s.pathName, s.status, s.id]),
-      unavailable: (await fleet.listStreams({ status: "unavailable" }, { page: 0, perPage: 10 })).itemCount,
+      streams: page.items.map((s) => [s.pathName, s.availability, s.id]),
+      unavailable: (await fleet.listStreams({ availability: "unavailable" }, { page: 0, perPage: 10 }))
+        .itemCount,
       one: (await fleet.getStream(streamIdFor(id, "cam4"))).nodeName,
     }).toEqual({
       needsFull: [false, false],
@@ -199,14 +206,87 @@ describe("FleetService", () => {
     fleet.markSeen(id);
     expect({
       states,
-      status: stream.status,
+      availability: stream.availability,
       available: stream.available,
       back: fleet.connectivity(id),
     }).toEqual({
       states: ["online", "stale", "offline"],
-      status: "unknown",
+      availability: "unknown",
       available: true,
       back: "online",
+    });
+  });
+
+  it("shows the reported verdict as status, unknown without a report or while the node is away", async () => {
+    const { id } = await enrolledNode();
+    const health = create(StreamHealthSchema, {
+      verdict: StreamVerdict.UNHEALTHY,
+      reasons: [{ code: "frozen", severity: StreamVerdict.UNHEALTHY, message: "same picture for 12 s" }],
+      values: { fps: 25, videoCodec: "H264" },
+      checkedAt: timestampFromMs(T0 - 1_000),
+      since: timestampFromMs(T0 - 60_000),
+    });
+    await fleet.ingestTelemetry(
+      id,
+      create(TelemetrySchema, {
+        sequence: 1n,
+        full: true,
+        paths: [create(PathStatusSchema, { ...path("cam1"), health }), path("cam2")],
+      }),
+    );
+    const online = await fleet.listStreams({}, { page: 0, perPage: 10 });
+    const unhealthy = await fleet.listStreams({ status: "unhealthy" }, { page: 0, perPage: 10 });
+    const unknown = await fleet.listStreams({ status: "unknown" }, { page: 0, perPage: 10 });
+    fleet.markDisconnected(id);
+    const away = await fleet.getStream(streamIdFor(id, "cam1"));
+    expect({
+      online: online.items.map((s) => [s.pathName, s.status, s.health]),
+      filtered: [unhealthy.items.map((s) => s.pathName), unknown.items.map((s) => s.pathName)],
+      away: [away.status, away.health?.verdict],
+    }).toEqual({
+      online: [
+        [
+          "cam1",
+          "unhealthy",
+          {
+            verdict: "unhealthy",
+            reasons: [{ code: "frozen", severity: "unhealthy", message: "same picture for 12 s" }],
+            values: { fps: 25, videoCodec: "H264" },
+            checkedAt: new Date(T0 - 1_000).toISOString(),
+            since: new Date(T0 - 60_000).toISOString(),
+          },
+        ],
+        ["cam2", "unknown", null],
+      ],
+      filtered: [["cam1"], ["cam2"]],
+      away: ["unknown", "unhealthy"],
+    });
+  });
+
+  it("records a probe's health on the stream at once, until the next telemetry", async () => {
+    const { id } = await enrolledNode();
+    const full = (sequence: bigint) =>
+      create(TelemetrySchema, { sequence, full: true, paths: [path("cam1")] });
+    await fleet.ingestTelemetry(id, full(1n));
+    const streamId = streamIdFor(id, "cam1");
+    const probed = await fleet.recordStreamHealth(streamId, {
+      verdict: "degraded",
+      reasons: [{ code: "fps_drop", severity: "degraded", message: "5 fps of 25" }],
+      values: { fps: 5 },
+      checkedAt: new Date(T0).toISOString(),
+      since: new Date(T0).toISOString(),
+    });
+    await fleet.ingestTelemetry(id, full(2n));
+    expect({
+      probed: [probed.status, probed.health?.reasons.map((r) => r.code)],
+      next: (await fleet.getStream(streamId)).health,
+      missing: await failure(
+        fleet.recordStreamHealth(streamIdFor(id, "nope"), probed.health ?? ({} as never)),
+      ),
+    }).toEqual({
+      probed: ["degraded", ["fps_drop"]],
+      next: null,
+      missing: { code: "MTX_NOT_FOUND", message: `no stream with id ${streamIdFor(id, "nope")}` },
     });
   });
 

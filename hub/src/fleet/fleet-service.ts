@@ -17,6 +17,7 @@ import type {
   NodeRecord,
   Page,
   PageRequest,
+  StreamHealthRecord,
   StreamRecord,
 } from "../store/hub-records.ts";
 import type { HubStore } from "../store/hub-store.ts";
@@ -390,9 +391,23 @@ export class FleetService {
       if (node === undefined) continue;
       if (filter.environment !== undefined && node.environment !== filter.environment) continue;
       const view = this.#streamView(stream, node);
-      if (filter.status === undefined || view.status === filter.status) views.push(view);
+      if (filter.status !== undefined && view.status !== filter.status) continue;
+      if (filter.availability !== undefined && view.availability !== filter.availability) continue;
+      views.push(view);
     }
     return pageOf(views, page);
+  }
+
+  /**
+   * Sets a stream's health from an on-demand probe, so the API shows it before the next
+   * telemetry (which then carries the agent's own view again). Resolves with the updated view.
+   */
+  async recordStreamHealth(id: string, health: StreamHealthRecord): Promise<StreamView> {
+    const stream = await this.#store.getStream(id);
+    if (stream === undefined) throw new MtxError("MTX_NOT_FOUND", `no stream with id ${id}`);
+    const updated: StreamRecord = { ...stream, health };
+    await this.#store.updateStreams(stream.nodeId, [updated], []);
+    return this.getStream(id);
   }
 
   listEvents(filter: EventFilter, page: PageRequest): Promise<Page<EventRecord>> {
@@ -449,7 +464,8 @@ export class FleetService {
     const online = this.#tracker.stateOf(node.id).state === "online";
     return {
       ...stream,
-      status: !online ? "unknown" : stream.available ? "available" : "unavailable",
+      status: online ? (stream.health?.verdict ?? "unknown") : "unknown",
+      availability: !online ? "unknown" : stream.available ? "available" : "unavailable",
       nodeName: node.name,
       environment: node.environment,
     };

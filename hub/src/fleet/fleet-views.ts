@@ -1,3 +1,4 @@
+import type { StreamVerdict } from "@mtx-fleet/plugin-api";
 import type { EnvironmentName, NodeRecord, StreamRecord } from "../store/hub-records.ts";
 import type { Connectivity } from "./connectivity-tracker.ts";
 
@@ -17,13 +18,18 @@ export interface NodeView extends Omit<NodeRecord, "agentless"> {
 }
 
 /**
- * A stream's state as the API shows it. "unknown" when the node is not online: the last
- * reported values are kept, but nobody knows whether they still hold (never shown as "off").
+ * A stream's verdict as the API shows it: the agent's last health verdict while its node is
+ * online; "unknown" when the node is not online (the last report is kept in `health`, but
+ * nobody knows whether it still holds) or no health was reported. Never shown as "off".
  */
-export type StreamStatus = "available" | "unavailable" | "unknown";
+export type StreamStatus = StreamVerdict;
+
+/** Whether a stream has a publisher: "unknown" when the node is not online, never "off". */
+export type StreamAvailability = "available" | "unavailable" | "unknown";
 
 export interface StreamView extends StreamRecord {
   readonly status: StreamStatus;
+  readonly availability: StreamAvailability;
   readonly nodeName: string;
   readonly environment: EnvironmentName;
 }
@@ -40,4 +46,5 @@ export interface StreamFilter {
   readonly nodeId?: string;
   readonly environment?: EnvironmentName;
   readonly status?: StreamStatus;
+  readonly availability?: StreamAvailability;
 }

@@ -1,6 +1,6 @@
-import { timestampDate } from "@bufbuild/protobuf/wkt";
-import type { PathStatus } from "@mtx-fleet/proto";
-import type { StreamRecord } from "../store/hub-records.ts";
+import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
+import { type PathStatus, type StreamHealth, streamVerdictName } from "@mtx-fleet/proto";
+import type { StreamHealthRecord, StreamRecord } from "../store/hub-records.ts";
 import { streamIdFor } from "./stream-id-for.ts";
 
 /**
@@ -21,8 +21,27 @@ export function streamRecordOf(nodeId: string, path: PathStatus, updatedAt: stri
     outboundBytes: Number(path.outboundBytes),
     inboundBytesPerSecond: path.inboundBytesPerSecond,
     outboundBytesPerSecond: path.outboundBytesPerSecond,
-    availableSince:
-      path.availableSince === undefined ? null : timestampDate(path.availableSince).toISOString(),
+    availableSince: isoOf(path.availableSince),
     updatedAt,
+    health: path.health === undefined ? null : healthRecordOf(path.health),
   };
+}
+
+/** Proto `StreamHealth` → the hub's record; an UNSPECIFIED (or newer) verdict reads as unknown. */
+function healthRecordOf(health: StreamHealth): StreamHealthRecord {
+  return {
+    verdict: streamVerdictName(health.verdict),
+    reasons: health.reasons.map((reason) => ({
+      code: reason.code,
+      severity: streamVerdictName(reason.severity),
+      message: reason.message,
+    })),
+    values: { ...health.values },
+    checkedAt: isoOf(health.checkedAt),
+    since: isoOf(health.since),
+  };
+}
+
+function isoOf(timestamp: Timestamp | undefined): string | null {
+  return timestamp === undefined ? null : timestampDate(timestamp).toISOString();
 }

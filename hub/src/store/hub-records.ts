@@ -1,3 +1,5 @@
+import type { StreamVerdict } from "@mtx-fleet/plugin-api";
+
 /** The deployment stages a node can belong to (proto `Environment` without UNSPECIFIED). */
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -91,6 +93,25 @@ export interface StreamRecord {
   readonly outboundBytesPerSecond: number;
   readonly availableSince: string | null;
   readonly updatedAt: string;
+  /** The agent's verdict of the stream with its reasons and values; null while none was reported. */
+  readonly health: StreamHealthRecord | null;
+}
+
+/** A stream's health as the agent judged it (proto `StreamHealth`; times as ISO strings). */
+export interface StreamHealthRecord {
+  readonly verdict: StreamVerdict;
+  /** Empty when healthy. `severity` is the verdict the reason alone would give. */
+  readonly reasons: readonly {
+    readonly code: string;
+    readonly severity: StreamVerdict;
+    readonly message: string;
+  }[];
+  /** The latest measured values by name (`fps`, `width`, `bitrateBps`, `videoCodec`…). */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** When the measurement the verdict rests on was taken; null when the agent did not say. */
+  readonly checkedAt: string | null;
+  /** Since when the verdict has been this one; null when the agent did not say. */
+  readonly since: string | null;
 }
 
 /** One event of a node as stored at the hub (deduplicated by `id`). */
