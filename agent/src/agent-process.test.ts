@@ -63,6 +63,7 @@ describe("mtx-agent process", () => {
     // throwing and hanging cycle through restarts, so their state varies; their error does not.
     expect(Object.fromEntries(Object.values(rows).map((r) => [r.name, r.lastError?.code ?? null]))).toEqual({
       "system-metrics": null,
+      hooks: null,
       throwing: "MTX_PLUGIN_FAILED",
       hanging: "MTX_PLUGIN_TIMEOUT",
       needy: "MTX_PLUGIN_MISSING_DEPENDENCY",
@@ -144,12 +145,17 @@ describe("mtx-agent process", () => {
 
   it("works standalone: events wait in the outbox and show in the local API", async () => {
     await using agent = await startAgent();
+    // One plugin.state (running) per built-in plugin.
+    const builtins = Object.keys(await plugins(agent));
     const { body } = await waitUntil(
       () => agent.get("/api/v1/events"),
-      (r) => (r.body as { items: unknown[] }).items.length >= 2,
+      (r) => (r.body as { items: unknown[] }).items.length >= 1 + builtins.length,
     );
     const events = body as { items: Array<{ kind: string; seq: number }>; stats: { deliveredSeq: number } };
-    expect(events.items.map((e) => e.kind).sort()).toEqual(["mediamtx.unreachable", "plugin.state"]);
+    expect(events.items.map((e) => e.kind).sort()).toEqual([
+      "mediamtx.unreachable",
+      ...builtins.map(() => "plugin.state"),
+    ]);
     expect(events.stats.deliveredSeq).toBe(0);
     const status = (await agent.get("/api/v1/status")).body as {
       hub: unknown;

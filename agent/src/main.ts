@@ -2,6 +2,7 @@
 // mtx-agent: owns the process — arguments, signals, the root logger and the only
 // process.exit. Everything else lives in startAgent().
 import { MtxError, type PluginDefinition } from "@mtx-fleet/plugin-api";
+import { hooksPlugin } from "@mtx-fleet/plugin-hooks";
 import { systemMetricsPlugin } from "@mtx-fleet/plugin-system-metrics";
 import { pino } from "pino";
 import packageJson from "../package.json" with { type: "json" };
@@ -12,7 +13,10 @@ import { type RunningAgent, startAgent } from "./start-agent.ts";
 import { createSdNotifier } from "./systemd/sd-notify.ts";
 
 const VERSION = packageJson.version;
-const BUILTINS: readonly PluginDefinition[] = [systemMetricsPlugin as unknown as PluginDefinition];
+const BUILTINS: readonly PluginDefinition[] = [
+  systemMetricsPlugin as unknown as PluginDefinition,
+  hooksPlugin as unknown as PluginDefinition,
+];
 
 const USAGE = `usage: mtx-agent [--config FILE]          run the agent (default ${DEFAULT_AGENT_CONFIG_PATH})
        mtx-agent check-config [FILE]     validate a config file and exit (0 = valid)
