@@ -23,6 +23,8 @@ export interface CaptureThumbnailOptions {
   /** As for deep probes: set it for URLs from outside (see `DeepProbeRequest.urlPolicy`). */
   readonly urlPolicy?: ProbeUrlPolicy;
   readonly ffmpegPath?: string;
+  /** Called with the process group once ffmpeg runs (tests and diagnostics). */
+  readonly onSpawn?: (pgid: number) => void;
 }
 
 /** ffmpeg arguments: the first key frame only (nothing else is decoded), scaled down, as one JPEG. */
@@ -66,7 +68,10 @@ export async function captureThumbnail(url: string, options: CaptureThumbnailOpt
   if (!Number.isInteger(maxWidth) || maxWidth < 16)
     throw new MtxError("MTX_INVALID_INPUT", "maxWidth must be an integer >= 16");
   signal?.throwIfAborted();
-  const target = await probeTarget(url, options.urlPolicy);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const target = await probeTarget(url, options.urlPolicy, () => stop.abort());
   try {
     const args = thumbnailArgs(target.inputUrl, {
       maxWidth,
@@ -79,7 +84,8 @@ export async function captureThumbnail(url: string, options: CaptureThumbnailOpt
       timeoutMs,
       maxStdoutBytes: maxBytes,
       env: toolEnv(),
-      ...(signal === undefined ? {} : { signal }),
+      signal: stop.signal,
+      ...(options.onSpawn === undefined ? {} : { onSpawn: options.onSpawn }),
     });
     const refusal = target.proxy?.refusals[0];
     if (refusal !== undefined) throw refusal;
@@ -99,6 +105,7 @@ export async function captureThumbnail(url: string, options: CaptureThumbnailOpt
         throw run.outcome satisfies never;
     }
   } finally {
+    signal?.removeEventListener("abort", onAbort);
     await target.proxy?.close();
   }
 }

@@ -1,3 +1,4 @@
+import type { MtxError } from "@mtx-fleet/plugin-api";
 import { checkProbeUrl, type ProbeUrlPolicy } from "./check-probe-url.ts";
 import { type EgressProxy, startEgressProxy } from "./start-egress-proxy.ts";
 
@@ -11,13 +12,17 @@ export interface ProbeTarget {
  * The input of a probe. Without a policy (the local MediaMTX) the URL as it is. With one, the
  * checked URL: RTSP/RTMP/SRT pinned to the checked IP; HTTP(S) keeps its host name (TLS needs it
  * for SNI and the certificate, HTTP for `Host`) and goes through an egress proxy that checks and
- * pins every request. Rejects with `MTX_URL_FORBIDDEN` when the policy refuses the URL.
+ * pins every request (a refusal there is reported to `onRefusal`: stop the probe). Rejects with `MTX_URL_FORBIDDEN` when the policy refuses the URL.
  */
-export async function probeTarget(url: string, policy: ProbeUrlPolicy | undefined): Promise<ProbeTarget> {
+export async function probeTarget(
+  url: string,
+  policy: ProbeUrlPolicy | undefined,
+  onRefusal?: (error: MtxError) => void,
+): Promise<ProbeTarget> {
   if (policy === undefined) return { inputUrl: url, proxy: undefined };
   const checked = await checkProbeUrl(url, policy);
   if (checked.scheme === "http" || checked.scheme === "https") {
-    return { inputUrl: checked.url.href, proxy: await startEgressProxy(policy) };
+    return { inputUrl: checked.url.href, proxy: await startEgressProxy(policy, onRefusal) };
   }
   return { inputUrl: checked.connectUrl, proxy: undefined };
 }

@@ -4,7 +4,7 @@ import type { DeepProbeMeasurement, DeepProbeRequest, DeepProbeResult } from "./
 import { failureMessage } from "./failure-message.ts";
 import { type FfmpegLogFacts, FfmpegLogParser } from "./ffmpeg-log-parser.ts";
 import { schemeOf, toolEnv } from "./input-args.ts";
-import { probeTarget } from "./probe-target.ts";
+import { type ProbeTarget, probeTarget } from "./probe-target.ts";
 import { type GroupRun, runProcessGroup } from "./run-process-group.ts";
 import { validateDeepProbeRequest } from "./validate-deep-probe-request.ts";
 
@@ -44,6 +44,66 @@ function measurement(facts: FfmpegLogFacts, run: GroupRun): DeepProbeMeasurement
   };
 }
 
+/** Runs the probe's ffmpeg, feeding its stderr to the parser; stops it on an RTSP redirect when pinned. */
+async function runFfmpeg(
+  request: DeepProbeRequest,
+  options: RunDeepProbeOptions,
+  target: ProbeTarget,
+  stop: AbortController,
+  remainingMs: number,
+): Promise<{ run: GroupRun; facts: FfmpegLogFacts }> {
+  const { ffmpegPath = "ffmpeg", killGraceMs, onSpawn, ...tuning } = options;
+  const parser = new FfmpegLogParser();
+  const pinned = request.urlPolicy !== undefined;
+  const args = deepProbeArgs(request, {
+    ...tuning,
+    inputUrl: target.inputUrl,
+    ...(target.proxy === undefined ? {} : { httpProxyUrl: target.proxy.url }),
+  });
+  const run = await runProcessGroup(ffmpegPath, args, {
+    timeoutMs: Math.max(1, remainingMs),
+    signal: stop.signal,
+    env: toolEnv(),
+    ...(killGraceMs === undefined ? {} : { killGraceMs }),
+    ...(onSpawn === undefined ? {} : { onSpawn }),
+    onStderrLine: (line, atMs) => {
+      parser.push(line, atMs);
+      // ffmpeg follows an RTSP redirect by itself, to an address nobody checked.
+      if (pinned && parser.redirectedTo !== null) stop.abort();
+    },
+  });
+  return { run, facts: parser.facts() };
+}
+
+function outcome(
+  request: DeepProbeRequest,
+  target: ProbeTarget,
+  run: GroupRun,
+  facts: FfmpegLogFacts,
+  elapsedMs: number,
+): DeepProbeResult {
+  const refusal = target.proxy?.refusals[0];
+  if (refusal !== undefined) throw refusal;
+  if (request.urlPolicy !== undefined && facts.redirectedTo !== null) {
+    throw new MtxError(
+      "MTX_URL_FORBIDDEN",
+      `probe refused: the ${schemeOf(request.url)} server redirected the reader`,
+      {
+        details: { reason: "redirect" },
+      },
+    );
+  }
+  if (run.outcome === "timeout") return { kind: "timeout", elapsedMs };
+  if (run.outcome === "aborted") return { kind: "aborted", elapsedMs };
+  if (run.exitCode !== 0 || !facts.finished || (facts.video === null && facts.audio === null)) {
+    const message = facts.finished
+      ? "the stream has no audio or video track"
+      : failureMessage(run.stderrTail);
+    return { kind: "failed", message, stderr: run.stderrTail, elapsedMs };
+  }
+  return { kind: "measured", measurement: { ...measurement(facts, run), elapsedMs } };
+}
+
 /**
  * One deep probe: ONE ffmpeg process reads the stream info and runs the filters over the sample
  * (a separate ffprobe would open a second connection, a second reader on the path, and pay the
@@ -57,57 +117,22 @@ export async function runDeepProbe(
   options: RunDeepProbeOptions = {},
 ): Promise<DeepProbeResult> {
   validateDeepProbeRequest(request);
-  const { ffmpegPath = "ffmpeg", killGraceMs, onSpawn, ...tuning } = options;
   if (request.signal?.aborted === true) return { kind: "aborted", elapsedMs: 0 };
   const started = performance.now();
-  const target = await probeTarget(request.url, request.urlPolicy);
-  const parser = new FfmpegLogParser();
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   request.signal?.addEventListener("abort", onAbort, { once: true });
-  const pinned = request.urlPolicy !== undefined;
   try {
-    const args = deepProbeArgs(request, {
-      ...tuning,
-      inputUrl: target.inputUrl,
-      ...(target.proxy === undefined ? {} : { httpProxyUrl: target.proxy.url }),
-    });
-    const run = await runProcessGroup(ffmpegPath, args, {
-      timeoutMs: Math.max(1, request.timeoutMs - (performance.now() - started)),
-      signal: stop.signal,
-      env: toolEnv(),
-      ...(killGraceMs === undefined ? {} : { killGraceMs }),
-      onStderrLine: (line, atMs) => {
-        parser.push(line, atMs);
-        // ffmpeg follows an RTSP redirect by itself, to an address nobody checked.
-        if (pinned && parser.redirectedTo !== null) stop.abort();
-      },
-      ...(onSpawn === undefined ? {} : { onSpawn }),
-    });
-    const elapsedMs = Math.round(performance.now() - started);
-    const facts = parser.facts();
-    const refusal = target.proxy?.refusals[0];
-    if (refusal !== undefined) throw refusal;
-    if (pinned && facts.redirectedTo !== null) {
-      throw new MtxError(
-        "MTX_URL_FORBIDDEN",
-        `probe refused: the ${schemeOf(request.url)} server redirected the reader`,
-        {
-          details: { reason: "redirect" },
-        },
-      );
+    // A refused redirect or segment decides the outcome: no need to let ffmpeg retry until the timeout.
+    const target = await probeTarget(request.url, request.urlPolicy, onAbort);
+    try {
+      const remainingMs = request.timeoutMs - (performance.now() - started);
+      const { run, facts } = await runFfmpeg(request, options, target, stop, remainingMs);
+      return outcome(request, target, run, facts, Math.round(performance.now() - started));
+    } finally {
+      await target.proxy?.close();
     }
-    if (run.outcome === "timeout") return { kind: "timeout", elapsedMs };
-    if (run.outcome === "aborted") return { kind: "aborted", elapsedMs };
-    if (run.exitCode !== 0 || !facts.finished || (facts.video === null && facts.audio === null)) {
-      const message = facts.finished
-        ? "the stream has no audio or video track"
-        : failureMessage(run.stderrTail);
-      return { kind: "failed", message, stderr: run.stderrTail, elapsedMs };
-    }
-    return { kind: "measured", measurement: { ...measurement(facts, run), elapsedMs } };
   } finally {
     request.signal?.removeEventListener("abort", onAbort);
-    await target.proxy?.close();
   }
 }

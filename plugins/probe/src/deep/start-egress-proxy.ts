@@ -29,7 +29,10 @@ const HOP_BY_HOP = new Set([
  * the proxy checks each target with the same policy and connects to the address it checked (no
  * second DNS lookup, so no rebinding). A refused request gets 403 and is recorded.
  */
-export async function startEgressProxy(policy: ProbeUrlPolicy): Promise<EgressProxy> {
+export async function startEgressProxy(
+  policy: ProbeUrlPolicy,
+  onRefusal?: (error: MtxError) => void,
+): Promise<EgressProxy> {
   const refusals: MtxError[] = [];
   const sockets = new Set<Duplex>();
   const track = (s: Duplex) => {
@@ -39,6 +42,7 @@ export async function startEgressProxy(policy: ProbeUrlPolicy): Promise<EgressPr
   const refused = (e: unknown): MtxError => {
     const error = MtxError.from(e, "MTX_URL_FORBIDDEN");
     refusals.push(error);
+    onRefusal?.(error);
     return error;
   };
   const server = createServer(
