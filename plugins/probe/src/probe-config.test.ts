@@ -17,7 +17,7 @@ describe("probe config", () => {
       timeoutMs: 20_000,
       maxConcurrent: 2,
       maxQueued: 32,
-      backoffBaseMs: 60_000,
+      backoffBaseMs: 10_000,
       backoffMaxMs: 1_800_000,
     });
     expect(config.thresholds).toEqual({

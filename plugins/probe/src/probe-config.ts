@@ -1,10 +1,11 @@
 import { type Static, Type } from "@mtx-fleet/plugin-api";
+import { DEFAULT_PROBE_URL_SCHEMES } from "./deep/check-probe-url.ts";
 
 /** How the probe reads the local MediaMTX by default: RTSP (over TCP, see the engine). */
 export const DEFAULT_READ_URL = "rtsp://127.0.0.1:8554/{path}";
 
-/** Schemes `probe.url` accepts by default: the protocols MediaMTX itself reads and serves. */
-export const DEFAULT_URL_SCHEMES = ["rtsp", "rtsps", "rtmp", "rtmps", "http", "https", "srt"];
+/** Schemes `probe.url` accepts by default: the engine's list (what MediaMTX reads and serves). */
+export const DEFAULT_URL_SCHEMES: readonly string[] = DEFAULT_PROBE_URL_SCHEMES;
 
 const fraction = (defaultValue: number, description: string) =>
   Type.Number({ minimum: 0, maximum: 1, default: defaultValue, description });
@@ -166,8 +167,9 @@ export const probeConfig = Type.Object(
         }),
         backoffBaseMs: Type.Integer({
           minimum: 1_000,
-          default: 60_000,
-          description: "Delay after a failed probe of a stream; doubles per failure.",
+          default: 10_000,
+          description:
+            "Delay after a failed probe of a stream; doubles per failure. Short at first: a stream that just appeared may not be readable yet (an HLS muxer starting).",
         }),
         backoffMaxMs: Type.Integer({
           minimum: 1_000,
@@ -222,7 +224,7 @@ export const probeConfig = Type.Object(
     urls: Type.Object(
       {
         allowSchemes: Type.Array(Type.String({ pattern: "^[a-z][a-z0-9+.-]*$" }), {
-          default: DEFAULT_URL_SCHEMES,
+          default: [...DEFAULT_URL_SCHEMES],
           uniqueItems: true,
           description: "Schemes `probe.url` accepts.",
         }),
