@@ -1,10 +1,11 @@
 // `npm start`: the local stack on embedded defaults — the MediaMTX simulator with demo streams
-// (real ffmpeg media), an mtx-hub, and an mtx-agent that enrols with the hub and watches the
-// simulator. Every start is fresh: the stack's state lives in .toolchain/local-stack and is
-// recreated, so the printed admin password and tokens are always the current ones.
+// (real ffmpeg media) and its hooks wired to mtx-hook, an mtx-hub, and an mtx-agent that enrols
+// with the hub, watches the simulator and receives its hooks. Every start is fresh: the stack's
+// state lives in .toolchain/local-stack and is recreated, so the printed admin password and
+// tokens are always the current ones.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -18,9 +19,11 @@ function startNode(
   script: string,
   args: readonly string[],
   pick: (line: Record<string, unknown>) => boolean,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Record<string, unknown>> {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: repo,
+    env,
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);
@@ -117,11 +120,40 @@ const { node, enrolToken } = (await hubCall(
   adminToken,
 )) as { node: { id: string }; enrolToken: { token: string } };
 
+// MediaMTX's hooks run `mtx-hook` (deploy/mediamtx/mtx-hooks.yml verbatim, the legacy names for
+// `--mimic v1.9.3`); on the simulator's PATH it is a shim running the wrapper from source,
+// pointed at the agent's hooks plugin (its default port, token and spool in the agent's dataDir).
+const hooksSnippet = process.argv.some((arg) => arg.includes("v1.9.3"))
+  ? "mtx-hooks-legacy.yml"
+  : "mtx-hooks.yml";
+const hooksDir = join(stateDir, "agent-data", "plugins", "hooks");
+mkdirSync(join(stateDir, "bin"));
+writeFileSync(
+  join(stateDir, "bin", "mtx-hook"),
+  `#!/bin/sh\nexec "${process.execPath}" "${join(repo, "plugins", "hooks", "src", "wrapper", "main.ts")}" "$@"\n`,
+  { mode: 0o755 },
+);
+const mediamtxYml = join(stateDir, "mediamtx.yml");
+writeFileSync(
+  mediamtxYml,
+  [
+    "api: yes\napiAddress: 127.0.0.1:9997\nmetrics: yes\nmetricsAddress: 127.0.0.1:9998",
+    "playback: yes\nplaybackAddress: 127.0.0.1:9996\nhlsAddress: 127.0.0.1:8888\nrtmpAddress: 127.0.0.1:1935",
+    "paths:\n  all_others:\n",
+    readFileSync(join(repo, "deploy", "mediamtx", hooksSnippet), "utf8"),
+  ].join("\n"),
+);
 const sim = await startNode(
   "simulator",
   join(repo, "deploy", "mediamtx-sim", "src", "main.ts"),
-  ["--demo", "--work-dir", join(stateDir, "mediamtx-sim"), ...process.argv.slice(2)],
+  [mediamtxYml, "--demo", "--work-dir", join(stateDir, "mediamtx-sim"), ...process.argv.slice(2)],
   (line) => line.msg === "ready",
+  {
+    ...process.env,
+    PATH: `${join(stateDir, "bin")}:${process.env.PATH ?? ""}`,
+    MTX_HOOK_TOKEN_FILE: join(hooksDir, "token"),
+    MTX_HOOK_SPOOL_DIR: join(hooksDir, "spool"),
+  },
 );
 
 const token = randomBytes(16).toString("hex");
@@ -163,6 +195,8 @@ console.log(
     `  agent events     ${api}/api/v1/events`,
     `  agent plugins    ${api}/api/v1/plugins`,
     `  agent metrics    ${api}/metrics`,
+    `  agent hooks      ${api}/api/v1/plugins/hooks/x/status   (receiver http://127.0.0.1:9811)`,
+    `  hub hook events  ${hubUrl}/api/v1/events?kind=hook.received`,
     `  agent token      ${token}   (for writes: Authorization: Bearer <token>)`,
     `  MediaMTX API     ${String(sim.api)}/v3/paths/list`,
     `  MediaMTX metrics ${String(sim.metrics)}/metrics`,
