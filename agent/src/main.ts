@@ -3,6 +3,7 @@
 // process.exit. Everything else lives in startAgent().
 import { MtxError, type PluginDefinition } from "@mtx-fleet/plugin-api";
 import { hooksPlugin } from "@mtx-fleet/plugin-hooks";
+import { orchestrationPlugin } from "@mtx-fleet/plugin-orchestration";
 import { systemMetricsPlugin } from "@mtx-fleet/plugin-system-metrics";
 import { pino } from "pino";
 import packageJson from "../package.json" with { type: "json" };
@@ -16,6 +17,7 @@ const VERSION = packageJson.version;
 const BUILTINS: readonly PluginDefinition[] = [
   systemMetricsPlugin as unknown as PluginDefinition,
   hooksPlugin as unknown as PluginDefinition,
+  orchestrationPlugin as unknown as PluginDefinition,
 ];
 
 const USAGE = `usage: mtx-agent [--config FILE]          run the agent (default ${DEFAULT_AGENT_CONFIG_PATH})

@@ -5,6 +5,10 @@ import { orchestrationConfig } from "./orchestration-config.ts";
 import { createOrchestrationMetrics } from "./orchestration-metrics.ts";
 import { registerOrchestrationRoutes } from "./orchestration-routes.ts";
 import { Orchestrator } from "./orchestrator.ts";
+import { OrphanGroups } from "./orphan-groups.ts";
+
+/** How long start waits for the groups a crashed run left to die (SIGKILL: the kernel is quick). */
+const SWEEP_TIMEOUT_MS = 3_000;
 
 function healthOf(orchestrator: Orchestrator): PluginHealth {
   const failing = orchestrator.list().filter((w) => w.state === "backoff");
@@ -32,6 +36,7 @@ export const orchestrationPlugin = definePlugin({
   config: orchestrationConfig,
   setup(ctx, config) {
     const destinations = new ForwarderDestinations(ctx.store);
+    const groups = new OrphanGroups(ctx.store, ctx.logger);
     const orchestrator = new Orchestrator(compilePlan(config), {
       scheduler: ctx.scheduler,
       clock: ctx.clock,
@@ -39,11 +44,14 @@ export const orchestrationPlugin = definePlugin({
       journal: ctx.journal,
       metrics: createOrchestrationMetrics(ctx.metrics),
       destinations,
+      groups,
       // The plugin's edge: workers inherit only the `inheritEnv` names of it.
       env: process.env,
     });
     return {
-      start() {
+      async start() {
+        // Before anything is spawned: a stream must never get a second worker.
+        await groups.sweep(SWEEP_TIMEOUT_MS);
         ctx.events.on("mediamtx.hook", (event) => orchestrator.onHook(event));
         // Streams already live when the agent (re)started have no hook coming: the snapshot has them.
         const current = ctx.mediamtx.current();
@@ -53,7 +61,10 @@ export const orchestrationPlugin = definePlugin({
         });
         registerOrchestrationRoutes(ctx.http, orchestrator, destinations);
       },
-      stop: () => orchestrator.shutdown(),
+      async stop() {
+        await orchestrator.shutdown();
+        await groups.flushed();
+      },
       reconfigure: (next) => orchestrator.setPlan(compilePlan(next)),
       health: () => healthOf(orchestrator),
     };

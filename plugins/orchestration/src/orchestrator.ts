@@ -30,6 +30,8 @@ export interface OrchestratorDeps {
   readonly journal: EventJournal;
   readonly metrics: OrchestrationMetrics;
   readonly destinations: ForwarderDestinations;
+  /** Where running process groups are recorded (to be found again after an agent crash). */
+  readonly groups: { add(pgid: number, worker: string): void; remove(pgid: number): void };
   /** The agent's environment, read once by the plugin; only `plan.inheritEnv` names pass on. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -280,16 +282,21 @@ export class Orchestrator {
         break;
       }
       case "started":
+        this.#deps.groups.add(event.pid, spec.id);
         if (event.cause !== "ready") metrics.restarted(spec.kind, spec.name);
         if (event.trigger !== null && event.trigger.origin !== "snapshot") {
           metrics.startLatency(spec.kind, Math.max(0, now - event.trigger.occurredAt) / 1000);
         }
         break;
       case "exited":
+        this.#deps.groups.remove(event.pid);
+        metrics.exited(spec.kind, spec.name);
+        break;
       case "spawn-failed":
         metrics.exited(spec.kind, spec.name);
         break;
       case "stopped":
+        this.#deps.groups.remove(event.pid);
         break;
       default:
         event satisfies never;
