@@ -64,6 +64,7 @@ describe("mtx-agent process", () => {
     expect(Object.fromEntries(Object.values(rows).map((r) => [r.name, r.lastError?.code ?? null]))).toEqual({
       "system-metrics": null,
       hooks: null,
+      orchestration: null,
       throwing: "MTX_PLUGIN_FAILED",
       hanging: "MTX_PLUGIN_TIMEOUT",
       needy: "MTX_PLUGIN_MISSING_DEPENDENCY",
