@@ -30,7 +30,8 @@ export function schemeOf(url: string): string {
  * ffmpeg input options (placed before `-i`) for reading `url`: RTSP over TCP (no UDP ports to
  * open, works through NAT and firewalls, and is what MediaMTX serves every reader), a socket
  * timeout in the option each protocol understands, the user agent where the protocol has one
- * (HTTP/HLS, RTSP) so the node can tell probe reads from viewers, and the protocol allow-list.
+ * (HTTP/HLS, RTSP; RTMP's flashVer) so the node can tell probe reads from viewers, and the protocol
+ * allow-list.
  */
 export function inputArgs(url: string, options: InputArgsOptions): string[] {
   const scheme = schemeOf(url);
@@ -47,6 +48,11 @@ export function inputArgs(url: string, options: InputArgsOptions): string[] {
     case "https":
       args.push("-rw_timeout", timeoutUs, "-user_agent", options.userAgent);
       if (options.httpProxyUrl !== undefined) args.push("-http_proxy", options.httpProxyUrl);
+      break;
+    case "rtmp":
+    case "rtmps":
+      // RTMP has no user agent; MediaMTX shows the connect's flashVer as the conn's userAgent.
+      args.push("-rw_timeout", timeoutUs, "-rtmp_flashver", options.userAgent);
       break;
     default:
       args.push("-rw_timeout", timeoutUs);
