@@ -14,7 +14,7 @@ import type { ReplicaBus } from "./replicas/index.ts";
 export function fleetLinkHandlers(
   fleet: FleetService,
   requestFull: (nodeId: string) => void,
-  bus?: Pick<ReplicaBus, "publishSeen" | "publishGone" | "relayTelemetry">,
+  bus?: Pick<ReplicaBus, "publishSeen" | "publishGone" | "relayTelemetry" | "peers">,
 ): LinkHandlers {
   const seen = (nodeId: string, atMs: number): void => {
     fleet.markSeen(nodeId, atMs);
@@ -32,7 +32,7 @@ export function fleetLinkHandlers(
     onHello: (node) => fleet.markSeen(node.nodeId),
     onTelemetry: async (node, telemetry) => {
       const { needsFull } = await fleet.ingestTelemetry(node.nodeId, telemetry);
-      if (bus !== undefined) {
+      if (bus !== undefined && bus.peers().length > 0) {
         const relayed = clone(TelemetrySchema, telemetry);
         relayed.node = node;
         bus.relayTelemetry(environmentName(node.environment) ?? "dev", node.nodeId, relayed);

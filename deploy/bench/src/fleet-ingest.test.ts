@@ -26,4 +26,20 @@ describe("fleetIngest", () => {
     expect(loaded?.hubPathUpdatesPerS).toBe((loaded?.hubTelemetryPerS ?? 0) * 5);
     expect(loaded?.api.every((latency) => latency.requests > 0)).toBe(true);
   }, 60_000);
+
+  it("runs the same against a hub keeping its state in the NATS KV store", async () => {
+    const rows = await fleetIngest({
+      sizes: [{ nodes: 3, paths: 5 }],
+      intervalMs: 1_000,
+      warmupMs: 1_500,
+      windowMs: 3_000,
+      apiRequests: 5,
+      agentsPerProcess: 3,
+      connectTimeoutMs: 20_000,
+      nats: true,
+    });
+    const loaded = rows[1];
+    expect([loaded?.connected, loaded?.hubStreams]).toEqual([3, 15]);
+    expect(loaded?.hubTelemetryPerS).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -6,8 +6,10 @@ import {
   type ChildProcessHandle,
   createTempDir,
   type StartedHub,
+  type StartedNatsServer,
   spawnChild,
   startHub,
+  startNatsServer,
 } from "@mtx-fleet/testkit";
 import { type ApiLatency, apiLatency } from "./api-latency.ts";
 import { type ProcessFootprint, sampleProcess } from "./process-sampler.ts";
@@ -56,6 +58,11 @@ export interface FleetIngestOptions {
   readonly connectTimeoutMs?: number;
   /** Called as each row is done (progress on a long run). */
   readonly onRow?: (row: FleetIngestRow) => void;
+  /**
+   * Run each hub with its own nats-server, so it keeps its state in the JetStream KV store (as
+   * hub replicas do); the agents still send telemetry over their link sessions.
+   */
+  readonly nats?: boolean;
 }
 
 export const FLEET_API_ROUTES = ["/api/v1/streams?perPage=100", "/api/v1/fleet/nodes"] as const;
@@ -153,6 +160,7 @@ export async function fleetIngest(options: FleetIngestOptions): Promise<FleetIng
     agentsPerProcess = 250,
     connectTimeoutMs = 60_000,
     onRow,
+    nats = false,
   } = options;
   const rows: FleetIngestRow[] = [];
   const push = (row: FleetIngestRow) => {
@@ -160,15 +168,20 @@ export async function fleetIngest(options: FleetIngestOptions): Promise<FleetIng
     onRow?.(row);
   };
   // Production log level: the test kit's default (debug) would measure logging.
-  const hubConfig = { log: { level: "info" } };
+  const baseConfig = { log: { level: "info" } };
+  const natsFor = async (): Promise<StartedNatsServer | undefined> => (nats ? startNatsServer() : undefined);
+  const configWith = (server: StartedNatsServer | undefined) =>
+    server === undefined ? baseConfig : { ...baseConfig, nats: { servers: [server.url] } };
   {
-    await using hub = await startHub({ config: hubConfig });
+    await using server = await natsFor();
+    await using hub = await startHub({ config: configWith(server) });
     await sleep(2_000);
     push(await idleRow(hub, Math.min(windowMs, 10_000), apiRequests));
   }
   for (const size of sizes) {
     await using dir = await createTempDir("mtx-bench-fleet-");
-    await using hub = await startHub({ config: hubConfig });
+    await using server = await natsFor();
+    await using hub = await startHub({ config: configWith(server) });
     const createStarted = performance.now();
     const tokens = await createNodes(hub, size.nodes);
     const createNodesMs = performance.now() - createStarted;

@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark prints its figures next to a baseline measured in the same
 // run (never against numbers from another machine or day), and saves them to last-run.json.
 // `--only fleet` (or `--only agent`) runs one section; `--fleet-sizes 200x100,1000x100` picks
-// the fleet sizes. A section not run keeps its figures from the previous file.
+// the fleet sizes; `--fleet-nats` runs the fleet hubs on the NATS KV store (as replicas do).
+// A section not run keeps its figures from the previous file.
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { buildAgentBundle } from "../../toolchain/build-agent.ts";
@@ -15,6 +16,8 @@ const { values: args } = parseArgs({
   options: {
     only: { type: "string" },
     "fleet-sizes": { type: "string", default: "200x100,1000x100" },
+    // The hubs keep their state in NATS KV (as replicas do) instead of the JSON file.
+    "fleet-nats": { type: "boolean", default: false },
   },
 });
 const runs = (section: "agent" | "fleet") => args.only === undefined || args.only === section;
@@ -66,6 +69,7 @@ if (runs("fleet")) {
   console.log(header);
   const rows = await fleetIngest({
     sizes,
+    nats: args["fleet-nats"] ?? false,
     onRow: (row) => {
       console.log(line(row));
       if (row.size !== null) {

@@ -41,10 +41,13 @@ afterEach(async () => {
 });
 
 /** One hub replica's link server and bus on its own NATS connection. */
-async function replica(id: string): Promise<{ bus: ReplicaBus; link: LinkServer; fleet: HeardFleet }> {
+async function replica(
+  id: string,
+  options: { announceIntervalMs?: number } = {},
+): Promise<{ bus: ReplicaBus; link: LinkServer; fleet: HeardFleet }> {
   const nc: NatsConnection = await connect({ servers: nats.url });
   const fleet = heardFleet();
-  const bus = startReplicaBus({ nc, replicaId: id, fleet, logger });
+  const bus = startReplicaBus({ nc, replicaId: id, fleet, logger, ...options });
   const map = createMapLinkHandlers();
   map.credentials.set("cred-a", NODE);
   const link = await createLinkServer({
@@ -144,6 +147,11 @@ describe("startReplicaBus", () => {
   it("tells the other replicas a node was seen or is gone, and not itself", async () => {
     const a = await replica("a");
     const b = await replica("b");
+    // Relays run only once a peer is known; replicas announce themselves at start.
+    await waitFor(
+      async () => [a.bus.peers(), b.bus.peers()],
+      ([pa, pb]) => pa?.[0] === "b" && pb?.[0] === "a",
+    );
     a.bus.publishSeen("node-a", 1_234);
     a.bus.publishGone("node-a");
     await waitFor(
@@ -154,5 +162,26 @@ describe("startReplicaBus", () => {
       b: [[["node-a", 1_234]], ["node-a"]],
       a: [[], []],
     });
+  });
+
+  it("relays nothing while it has no peer, and forgets a peer that went quiet", async () => {
+    const a = await replica("a", { announceIntervalMs: 100 });
+    a.bus.publishSeen("node-a", 1);
+    const b = await replica("b", { announceIntervalMs: 100 });
+    await waitFor(
+      async () => a.bus.peers(),
+      (peers) => peers.length === 1,
+    );
+    a.bus.publishSeen("node-a", 2);
+    await waitFor(
+      async () => b.fleet.seen,
+      (seen) => seen.length === 1,
+    );
+    await b.bus.stop();
+    await waitFor(
+      async () => a.bus.peers(),
+      (peers) => peers.length === 0,
+    );
+    expect(b.fleet.seen).toEqual([["node-a", 2]]);
   });
 });

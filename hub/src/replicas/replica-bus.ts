@@ -5,10 +5,18 @@ import { CommandSchema, type Telemetry, TelemetrySchema, telemetrySubject } from
 import { errors, headers, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import type { LinkCommand, LinkCommandResult, LinkServer, SendCommandOptions } from "../link/index.ts";
 import { DEFAULT_COMMAND_TIMEOUT_MS } from "../link/index.ts";
-import { HUB_REPLICA_HEADER, nodeCommandSubject, PRESENCE_SUBJECT } from "./hub-subjects.ts";
+import {
+  HUB_REPLICA_HEADER,
+  nodeCommandSubject,
+  PRESENCE_SUBJECT,
+  REPLICAS_SUBJECT,
+} from "./hub-subjects.ts";
 
 /** Extra time a forwarded command gets for the hop between replicas. */
 const FORWARD_MARGIN_MS = 2_000;
+export const DEFAULT_REPLICA_ANNOUNCE_INTERVAL_MS = 5_000;
+/** A peer not heard for this many announce intervals is gone. */
+const PEER_LOST_AFTER_INTERVALS = 3;
 
 /** A node's liveness as one replica tells the others. */
 export interface PresenceMessage {
@@ -31,6 +39,8 @@ export interface ReplicaBusOptions {
   readonly replicaId: string;
   readonly fleet: ReplicaBusFleet;
   readonly logger: Logger;
+  /** How often this replica tells the others it is alive. */
+  readonly announceIntervalMs?: number;
 }
 
 /** How hub replicas reach each other's agents and share liveness over NATS. */
@@ -50,6 +60,8 @@ export interface ReplicaBus {
   publishGone(nodeId: string): void;
   /** Relays telemetry received over a local session to the other replicas. */
   relayTelemetry(environment: string, nodeId: string, telemetry: Telemetry): void;
+  /** The other replicas heard from lately (the relays run only while there is one). */
+  peers(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -68,6 +80,41 @@ export function startReplicaBus(options: ReplicaBusOptions): ReplicaBus {
   const logger = options.logger.child({ component: "replica-bus", replica: replicaId });
   const subscriptions = new Map<string, Subscription>();
   let link: LinkServer | undefined;
+
+  // Peers announce themselves; a new one is answered at once, so relays reach it from its start.
+  const announceIntervalMs = options.announceIntervalMs ?? DEFAULT_REPLICA_ANNOUNCE_INTERVAL_MS;
+  const peers = new Map<string, number>();
+  const announce = (): void => {
+    try {
+      nc.publish(REPLICAS_SUBJECT, JSON.stringify({ replica: replicaId }));
+    } catch (error) {
+      logger.debug({ err: error }, "replica announce not published");
+    }
+  };
+  const replicas = nc.subscribe(REPLICAS_SUBJECT, {
+    callback: (error, msg) => {
+      if (error !== null) return;
+      const peer = decodeAnnounce(msg);
+      if (peer === undefined || peer === replicaId) return;
+      if (!peers.has(peer)) {
+        logger.info({ peer }, "hub replica joined");
+        announce();
+      }
+      peers.set(peer, Date.now());
+    },
+  });
+  announce();
+  const announcer = setInterval(announce, announceIntervalMs);
+  announcer.unref();
+  const hasPeers = (): boolean => {
+    const cutoff = Date.now() - announceIntervalMs * PEER_LOST_AFTER_INTERVALS;
+    for (const [peer, seenAt] of peers) {
+      if (seenAt >= cutoff) return true;
+      peers.delete(peer);
+      logger.info({ peer }, "hub replica gone");
+    }
+    return false;
+  };
 
   const presence = nc.subscribe(PRESENCE_SUBJECT, {
     callback: (error, msg) => {
@@ -133,6 +180,7 @@ export function startReplicaBus(options: ReplicaBusOptions): ReplicaBus {
   };
 
   const publishPresence = (message: PresenceMessage): void => {
+    if (!hasPeers()) return;
     try {
       nc.publish(PRESENCE_SUBJECT, JSON.stringify(message));
     } catch (error) {
@@ -167,6 +215,8 @@ export function startReplicaBus(options: ReplicaBusOptions): ReplicaBus {
     publishSeen: (nodeId, atMs) => publishPresence({ replica: replicaId, nodeId, kind: "seen", atMs }),
     publishGone: (nodeId) => publishPresence({ replica: replicaId, nodeId, kind: "gone", atMs: Date.now() }),
     relayTelemetry: (environment, nodeId, telemetry) => {
+      // A lone hub (NATS but no peer) does not pay for relays nobody reads.
+      if (!hasPeers()) return;
       const h = headers();
       h.set(HUB_REPLICA_HEADER, replicaId);
       try {
@@ -177,12 +227,24 @@ export function startReplicaBus(options: ReplicaBusOptions): ReplicaBus {
         logger.debug({ err: error, node: nodeId }, "telemetry not relayed");
       }
     },
+    peers: () => (hasPeers() ? [...peers.keys()] : []),
     stop: async () => {
+      clearInterval(announcer);
+      replicas.unsubscribe();
       presence.unsubscribe();
       for (const subscription of subscriptions.values()) subscription.unsubscribe();
       subscriptions.clear();
     },
   };
+}
+
+function decodeAnnounce(msg: Msg): string | undefined {
+  try {
+    const { replica } = msg.json<{ replica?: unknown }>();
+    return typeof replica === "string" && replica !== "" ? replica : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function decodePresence(msg: Msg): PresenceMessage | undefined {
