@@ -70,7 +70,7 @@ export default definePlugin({
       const health: StreamHealth = {
         verdict,
         reasons,
-        values: { scenario: scenario ?? "none", tracks: tracks.join(",") },
+        values: { scenario: scenario ?? "none", tracks: tracks.join(", ") },
         checkedAt: now,
         since: since.get(path)?.at ?? now,
       };

@@ -3,7 +3,8 @@
 // probe-url routes go through the agent's probe actions.
 //
 // The probe actions and health come from `stream-health-fixture-plugin.ts` (same actions and
-// reason codes as the probe plugin) until the probe plugin is a built-in of the agent.
+// reason codes as the probe plugin) until the probe plugin lands as a built-in of the agent;
+// MTX_E2E_REAL_PROBE=1 runs the same checks against the probe plugin itself (`probePlugin`).
 import { fileURLToPath } from "node:url";
 import {
   type StartedHub,
@@ -51,8 +52,34 @@ const SCENARIOS = {
 type PathName = keyof typeof SCENARIOS;
 const PATHS = Object.keys(SCENARIOS) as PathName[];
 
-/** The agent's plugins: health from the fixture, the (future built-in) probe plugin off. */
+const REAL_PROBE = fileURLToPath(new URL("../../../plugins/probe/src/index.ts", import.meta.url));
+
+/** The probe plugin tuned for a short test: reads HLS, probes soon and often, 3 s samples. */
+function probePlugin(sim: StartedSimulator): Record<string, unknown> {
+  return {
+    probe: {
+      module: REAL_PROBE,
+      config: {
+        readUrl: `${sim.hlsUrl}/{path}/index.m3u8`,
+        deep: {
+          intervalMs: 5_000,
+          recheckIntervalMs: 2_000,
+          newStreamDelayMs: 500,
+          minGapMs: 1_000,
+          sampleSeconds: 3,
+          maxConcurrent: 4,
+          backoffBaseMs: 1_000,
+        },
+        overrides: [{ match: "health/noaudio", expectAudio: true }],
+        urls: { allowNetworks: ["127.0.0.0/8"] },
+      },
+    },
+  };
+}
+
+/** The agent's plugins: health from the fixture (the probe plugin off), or the probe plugin. */
 function healthPlugins(sim: StartedSimulator): Record<string, unknown> {
+  if (process.env.MTX_E2E_REAL_PROBE === "1") return probePlugin(sim);
   return {
     probe: { enabled: false },
     "health-fixture": {
@@ -130,11 +157,11 @@ describe("stream health at the hub", () => {
     expect({
       unhealthy: (unhealthy.body as Page<Stream>).items.map((s) => s.pathName).sort(),
       unavailable: (unavailable.body as Page<Stream>).items.map((s) => s.pathName),
-      values: ids.get("health/black")?.health?.values.scenario,
+      tracks: ids.get("health/black")?.health?.values.tracks,
     }).toEqual({
       unhealthy: PATHS.filter((path) => SCENARIOS[path].status === "unhealthy").sort(),
       unavailable: ["health/gone"],
-      values: "black",
+      tracks: "H264, MPEG-4 Audio",
     });
 
     const probed = await hub.request("POST", `/api/v1/health/probe/${idOf("health/black")}`);

@@ -121,8 +121,12 @@ export const EventsQuery = Type.Object(
 
 /** Longest a probe command may be given: past it the probe is not worth waiting for. */
 export const MAX_PROBE_TIMEOUT_MS = 120_000;
-/** The agent has this long to answer `POST /health/probe/{id}` unless `timeoutMs` says otherwise. */
-export const DEFAULT_PROBE_TIMEOUT_MS = 20_000;
+/**
+ * The agent has this long to answer `POST /health/probe/{id}` unless `timeoutMs` says otherwise:
+ * past the probe plugin's own hard limit (20 s by default), so its MTX_PROBE_TIMEOUT comes back
+ * rather than the hub's MTX_LINK_TIMEOUT.
+ */
+export const DEFAULT_PROBE_TIMEOUT_MS = 25_000;
 
 const probeTimeoutMs = Type.Integer({
   minimum: 1_000,

@@ -10,8 +10,11 @@ import { routeConfig } from "./route-role.ts";
 import { ThumbnailCache } from "./thumbnail-cache.ts";
 import { thumbnailOf } from "./thumbnail-of.ts";
 
-/** The agent's deadline for a thumbnail (a fresh one means reading the stream for a frame). */
-export const THUMBNAIL_TIMEOUT_MS = 15_000;
+/**
+ * The agent's deadline for a thumbnail (a fresh one means reading the stream for a frame):
+ * past the probe plugin's own limit (15 s by default), so its MTX_PROBE_TIMEOUT comes back.
+ */
+export const THUMBNAIL_TIMEOUT_MS = 20_000;
 
 /** `/api/v1/streams`: the fleet's streams with their verdicts, paged, by stable id; thumbnails. */
 export function registerStreamRoutes(app: FastifyInstance, deps: HubApiDeps): void {
