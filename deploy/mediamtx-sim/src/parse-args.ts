@@ -5,7 +5,10 @@ import { MTX_VERSIONS, type MtxVersion } from "./spec/mtx-version.ts";
 /** Default control endpoint of a bare run (tests pass `--control-address 127.0.0.1:0`). */
 export const DEFAULT_CONTROL_ADDRESS = "127.0.0.1:9990";
 
-/** Parses `mediamtx-sim [mediamtx.yml] [--mimic V] [--scale N] [--demo] [--control-address A] [--work-dir D] [--validate-responses]`. */
+/**
+ * Parses `mediamtx-sim [mediamtx.yml] [--mimic V] [--scale N] [--demo] [--control-address A]
+ * [--work-dir D] [--validate-responses] [--apply-delay-ms N] [--hls-session-close-after-ms N]`.
+ */
 export function parseArgs(argv: readonly string[]): SimulatorOptions {
   let configPath: string | undefined;
   let version: MtxVersion = "v1.20.1";
@@ -15,6 +18,7 @@ export function parseArgs(argv: readonly string[]): SimulatorOptions {
   let workDir = process.cwd();
   let validateResponses = false;
   let applyDelayMs: number | undefined;
+  let hlsSessionCloseAfterMs: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const value = (): string => {
@@ -49,11 +53,20 @@ export function parseArgs(argv: readonly string[]): SimulatorOptions {
       case "--apply-delay-ms":
         applyDelayMs = Number(value());
         break;
+      case "--hls-session-close-after-ms":
+        hlsSessionCloseAfterMs = Number(value());
+        if (!Number.isInteger(hlsSessionCloseAfterMs) || hlsSessionCloseAfterMs <= 0)
+          throw new Error("--hls-session-close-after-ms must be a positive integer");
+        break;
       default:
         if (arg.startsWith("--") || configPath !== undefined) throw new Error(`unknown argument ${arg}`);
         configPath = resolve(arg);
     }
   }
   const base = { configPath, version, scale, demo, controlAddress, workDir, validateResponses };
-  return applyDelayMs === undefined ? base : { ...base, applyDelayMs };
+  return {
+    ...base,
+    ...(applyDelayMs === undefined ? {} : { applyDelayMs }),
+    ...(hlsSessionCloseAfterMs === undefined ? {} : { hlsSessionCloseAfterMs }),
+  };
 }

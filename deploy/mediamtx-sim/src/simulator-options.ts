@@ -10,4 +10,6 @@ export interface SimulatorOptions {
   readonly workDir: string;
   readonly validateResponses: boolean;
   readonly applyDelayMs?: number;
+  /** Inactivity after which an HLS session closes (MediaMTX: 30 s, fixed; shorter for tests). */
+  readonly hlsSessionCloseAfterMs?: number;
 }

@@ -13,6 +13,7 @@ import { ConfBuilder } from "./config/conf-builder.ts";
 import { ConfWatcher } from "./config/conf-watcher.ts";
 import { controlHandler } from "./control/control-server.ts";
 import { FaultStore } from "./control/fault-store.ts";
+import { HlsServer } from "./hls/hls-server.ts";
 import type { Logger } from "./log/create-logger.ts";
 import { createHlsHandler } from "./media/index.ts";
 import { metricsHandler } from "./metrics/metrics-handler.ts";
@@ -72,6 +73,7 @@ export class Simulator {
   readonly #playback: ServerSlot;
   readonly #hls: ServerSlot;
   readonly #rtmp: RtmpServer;
+  readonly #hlsServer: HlsServer;
   readonly #hooks: HookListener;
   readonly #recorders: RecorderListener;
   readonly #cleaner: RecordCleaner;
@@ -114,7 +116,16 @@ export class Simulator {
       logger: log.child({ component: "playback" }),
     });
     this.#playback = new ServerSlot(playbackFront(this.core, playback, observe));
-    this.#hls = new ServerSlot(createHlsHandler(hlsRoot));
+    this.#hlsServer = new HlsServer({
+      core: this.core,
+      hlsRoot,
+      log: log.child({ component: "hls" }),
+      ...(options.hlsSessionCloseAfterMs === undefined
+        ? {}
+        : { sessionCloseAfterMs: options.hlsSessionCloseAfterMs }),
+    });
+    // HLS sessions exist since v1.18.0; the v1.9.3 mimic serves the files without them.
+    this.#hls = new ServerSlot(isModern(conf.version) ? this.#hlsServer.handler : createHlsHandler(hlsRoot));
     this.#rtmp = new RtmpServer({ core: this.core, hlsRoot, log: log.child({ component: "rtmp" }) });
     this.#hooks = new HookListener({
       version: conf.version,
@@ -129,6 +140,7 @@ export class Simulator {
       log: log.child({ component: "recorder" }),
     });
     this.core.paths.addListener(this.#recorders);
+    this.core.paths.addListener(this.#hlsServer);
     this.#cleaner = new RecordCleaner({
       cwd: options.workDir,
       conf: () => this.core.liveConf,
@@ -249,6 +261,7 @@ export class Simulator {
     await this.core.paths.drain();
     await this.#recorders.stop();
     await this.#hooks.stop();
+    this.#hlsServer.stop();
     await Promise.all([
       this.#api.close(),
       this.#metrics.close(),

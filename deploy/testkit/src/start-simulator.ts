@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   readonly validateResponses?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   readonly readyTimeoutMs?: number;
+  /** HLS sessions close after this much inactivity (MediaMTX: 30 s). */
+  readonly hlsSessionCloseAfterMs?: number;
 }
 
 export const DEFAULT_SIM_READY_TIMEOUT_MS = 20_000;
@@ -173,6 +175,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     validateResponses = true,
     env = process.env,
     readyTimeoutMs = DEFAULT_SIM_READY_TIMEOUT_MS,
+    hlsSessionCloseAfterMs,
   } = options;
   const dir = await createTempDir("mtx-sim-");
   const configPath = join(dir.path, "mediamtx.yml");
@@ -186,6 +189,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
   if (scale !== undefined) args.push("--scale", String(scale));
   if (demo) args.push("--demo");
   if (validateResponses) args.push("--validate-responses");
+  if (hlsSessionCloseAfterMs !== undefined)
+    args.push("--hls-session-close-after-ms", String(hlsSessionCloseAfterMs));
   const handle = spawnChild(process.execPath, { args, env, cwd: dir.path });
   let ready: SimReadyLine;
   try {

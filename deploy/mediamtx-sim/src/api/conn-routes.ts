@@ -1,6 +1,7 @@
 import type { Conf } from "../config/conf.ts";
 import type { ConnKind } from "../runtime/conn.ts";
 import { connView } from "../runtime/conn-view.ts";
+import { hlsMuxerViews } from "../runtime/hls-muxer-views.ts";
 import type { SimCore } from "../runtime/sim-core.ts";
 import { isModern } from "../spec/mtx-version.ts";
 import { goTime } from "../util/go-time.ts";
@@ -163,16 +164,15 @@ function hlsMuxerRoutes(core: SimCore): Route[] {
   const enabled = (conf: Conf): boolean => conf.global.hls === true;
   const muxers = (): Array<Record<string, unknown>> => {
     const now = Date.now();
-    const out: Array<Record<string, unknown>> = [];
-    for (const p of core.paths.list()) {
-      const hls = [...p.readers.values()].filter((r) => r.type === "hlsSession");
-      if (hls.length === 0) continue;
-      const created = Math.min(...hls.map((r) => r.conn.createdMs));
-      const bytes = hls.reduce((s, r) => s + r.conn.outbound.value(now), 0);
-      const common = { path: p.name, created: goTime(created), lastRequest: goTime(now), bytesSent: bytes };
-      out.push(isModern(v) ? { ...common, outboundBytes: bytes, outboundFramesDiscarded: 0 } : common);
-    }
-    return out;
+    return hlsMuxerViews(core, now).map((m) => {
+      const common = {
+        path: m.path,
+        created: goTime(m.createdMs),
+        lastRequest: goTime(m.lastRequestMs),
+        bytesSent: m.outboundBytes,
+      };
+      return isModern(v) ? { ...common, outboundBytes: m.outboundBytes, outboundFramesDiscarded: 0 } : common;
+    });
   };
   return [
     {

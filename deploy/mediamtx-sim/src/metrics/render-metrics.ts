@@ -1,6 +1,7 @@
 import type { Conf } from "../config/conf.ts";
 import type { Conn, ConnKind } from "../runtime/conn.ts";
 import { connView } from "../runtime/conn-view.ts";
+import { hlsMuxerViews } from "../runtime/hls-muxer-views.ts";
 import type { SimCore } from "../runtime/sim-core.ts";
 import { isModern } from "../spec/mtx-version.ts";
 
@@ -149,9 +150,7 @@ function pathMetrics(core: SimCore, modern: boolean, only: string | null, now: n
 }
 
 function hlsMuxerMetrics(core: SimCore, modern: boolean, now: number): string {
-  const muxers = core.paths
-    .list()
-    .filter((p) => [...p.readers.values()].some((r) => r.type === "hlsSession"));
+  const muxers = hlsMuxerViews(core, now);
   const fams = modern
     ? [
         "hls_muxers",
@@ -162,12 +161,9 @@ function hlsMuxerMetrics(core: SimCore, modern: boolean, now: number): string {
     : ["hls_muxers", "hls_muxers_bytes_sent"];
   if (muxers.length === 0) return fams.map((f) => line(f, undefined, 0)).join("");
   let out = "";
-  for (const p of muxers) {
-    const bytes = [...p.readers.values()].reduce(
-      (s, r) => s + (r.type === "hlsSession" ? r.conn.outbound.value(now) : 0),
-      0,
-    );
-    const labels = { name: p.name };
+  for (const m of muxers) {
+    const bytes = m.outboundBytes;
+    const labels = { name: m.path };
     out += line("hls_muxers", labels, 1);
     if (modern)
       out +=

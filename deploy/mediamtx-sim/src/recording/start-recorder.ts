@@ -1,13 +1,14 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import type { FlvFeed } from "../flv/flv-hub.ts";
 import { type LibLogger, silentLogger } from "../media/lib-logger.ts";
-import { runTool } from "../media/run-tool.ts";
 import type { Scenario } from "../media/scenario.ts";
 import { scenarioHasMedia } from "../media/scenario.ts";
 import { scenarioEncodeArgs, scenarioInputArgs } from "../media/scenario-args.ts";
 import { type ProcessGroup, spawnGroup, stopGroup } from "../media/spawn-group.ts";
-import { readFmp4DurationSeconds } from "./fmp4-duration.ts";
+import { startFeedRecorder } from "./record-feed.ts";
 import { formatRecordPath, type RecordFormat } from "./record-path.ts";
+import { muxerArgs, segmentDuration } from "./segment-tools.ts";
 
 /** MediaMTX restarts its recorder (new span) when stream and wall clock drift this far apart. */
 const MAX_DRIFT_MICROS = 5_000_000;
@@ -30,6 +31,8 @@ export interface StartRecorderOptions {
   /** MediaMTX's working directory: a relative recordPath starts there. */
   readonly cwd: string;
   readonly scenario: Scenario;
+  /** A real publisher's stream: recorded from it (remux) instead of encoding the scenario. */
+  readonly feed?: FlvFeed;
   /** The first part of a segment reached the disk (`runOnRecordSegmentCreate`). */
   onSegmentCreate(file: string): void;
   /** A segment was closed (`runOnRecordSegmentComplete`), with its real duration. */
@@ -42,26 +45,6 @@ export interface StartRecorderOptions {
 const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function muxerArgs(format: RecordFormat, partDurationMs: number): string[] {
-  if (format === "mpegts") return ["-f", "mpegts"];
-  const movflags = "frag_keyframe+empty_moov+default_base_moof";
-  return ["-f", "mp4", "-movflags", movflags, "-frag_duration", String(partDurationMs * 1000)];
-}
-
-async function segmentDuration(file: string, format: RecordFormat): Promise<number> {
-  if (format === "fmp4") return readFmp4DurationSeconds(file);
-  const { stdout } = await runTool("ffprobe", [
-    "-v",
-    "error",
-    "-show_entries",
-    "format=duration",
-    "-of",
-    "csv=p=0",
-    file,
-  ]);
-  return Number(stdout.trim()) || 0;
-}
-
 /**
  * Records the scenario's media like MediaMTX's recorder: one file per segment, named after
  * the time of its first sample in the local zone, each segment starting where the previous
@@ -69,6 +52,8 @@ async function segmentDuration(file: string, format: RecordFormat): Promise<numb
  * `stalled` and `synthetic` have no media, so nothing is recorded.
  */
 export function startRecorder(opts: StartRecorderOptions): Recorder {
+  const feed = opts.feed;
+  if (feed !== undefined) return startFeedRecorder({ ...opts, feed });
   const logger = opts.logger ?? silentLogger;
   let stopped = false;
   let ffmpeg: ProcessGroup | undefined;

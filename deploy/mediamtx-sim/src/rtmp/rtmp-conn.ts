@@ -189,6 +189,7 @@ export class RtmpConn implements Conn {
 
   async #read(session: RtmpHandshakeSession, action: RtmpAction): Promise<void> {
     const core = this.#deps.core;
+    this.query = action.rawQuery; // runOnRead reads it while the reader is added
     core.paths.addReader(action.pathName, { type: "rtmpConn", query: action.rawQuery, conn: this });
     session.acceptAction();
     this.state = "read";

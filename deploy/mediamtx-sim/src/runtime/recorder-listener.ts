@@ -23,6 +23,7 @@ export class RecorderListener implements PathListener {
   #start(p: RuntimePath): void {
     if (p.conf.record !== true || p.source?.media === undefined || this.#recorders.has(p.name)) return;
     const conf = p.conf;
+    const feed = p.source.media.feed?.();
     const recorder = startRecorder({
       pathName: p.name,
       recordPath: String(conf.recordPath),
@@ -31,6 +32,7 @@ export class RecorderListener implements PathListener {
       partDurationMs: GoDuration.toMs(conf.recordPartDuration),
       cwd: this.#cwd,
       scenario: p.source.scenario,
+      ...(p.source.media.recordsFeed === true && feed !== undefined ? { feed } : {}),
       onSegmentCreate: (file) => this.#hooks.segmentCreated(p, file),
       onSegmentComplete: (file, seconds) => this.#hooks.segmentCompleted(p, file, seconds),
       logger: this.#log.child({ path: p.name }),

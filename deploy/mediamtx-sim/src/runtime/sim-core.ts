@@ -5,6 +5,7 @@ import type { MtxVersion } from "../spec/mtx-version.ts";
 import { restartsPathManager } from "./conf-diff.ts";
 import type { ConnKind } from "./conn.ts";
 import { ConnRegistry } from "./conn-registry.ts";
+import { HlsMuxerRegistry } from "./hls-muxers.ts";
 import type { MediaFactory } from "./media-handle.ts";
 import { PathManager } from "./path-manager.ts";
 
@@ -37,6 +38,7 @@ export type ConfAppliedHook = (previous: Conf, next: Conf) => Promise<void>;
 export class SimCore {
   readonly version: MtxVersion;
   readonly registry = new ConnRegistry();
+  readonly hlsMuxers = new HlsMuxerRegistry();
   readonly paths: PathManager;
   startedMs = Date.now();
   #live: Conf;
