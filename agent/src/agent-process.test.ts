@@ -65,6 +65,7 @@ describe("mtx-agent process", () => {
       "system-metrics": null,
       hooks: null,
       orchestration: null,
+      probe: null,
       throwing: "MTX_PLUGIN_FAILED",
       hanging: "MTX_PLUGIN_TIMEOUT",
       needy: "MTX_PLUGIN_MISSING_DEPENDENCY",

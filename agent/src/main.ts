@@ -4,6 +4,7 @@
 import { MtxError, type PluginDefinition } from "@mtx-fleet/plugin-api";
 import { hooksPlugin } from "@mtx-fleet/plugin-hooks";
 import { orchestrationPlugin } from "@mtx-fleet/plugin-orchestration";
+import { probePlugin } from "@mtx-fleet/plugin-probe";
 import { systemMetricsPlugin } from "@mtx-fleet/plugin-system-metrics";
 import { pino } from "pino";
 import packageJson from "../package.json" with { type: "json" };
@@ -18,6 +19,7 @@ const BUILTINS: readonly PluginDefinition[] = [
   systemMetricsPlugin as unknown as PluginDefinition,
   hooksPlugin as unknown as PluginDefinition,
   orchestrationPlugin as unknown as PluginDefinition,
+  probePlugin as unknown as PluginDefinition,
 ];
 
 const USAGE = `usage: mtx-agent [--config FILE]          run the agent (default ${DEFAULT_AGENT_CONFIG_PATH})

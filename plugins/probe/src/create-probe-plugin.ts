@@ -155,11 +155,14 @@ export function createProbePlugin(engine: ProbeEngine) {
           registerProbeRoutes(ctx.http, { monitor: m, operations: ops, thumbnails });
         },
         health(): PluginHealth {
-          if (operations === undefined) return { status: "degraded", reason: "not started" };
+          if (operations === undefined || monitor === undefined)
+            return { status: "degraded", reason: "not started" };
           const current = ctx.mediamtx.current();
-          return current !== null && !current.stale
-            ? { status: "ok" }
-            : { status: "degraded", reason: "no fresh MediaMTX snapshot: streams are not judged" };
+          if (current === null || current.stale) {
+            return { status: "degraded", reason: "no fresh MediaMTX snapshot: streams are not judged" };
+          }
+          const paused = monitor.pausedReason();
+          return paused === null ? { status: "ok" } : { status: "degraded", reason: paused };
         },
       };
     },

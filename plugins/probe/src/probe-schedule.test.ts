@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OwnReads } from "./own-reads.ts";
+import { BREAKER_FAILURES, ProbeBreaker } from "./probe-breaker.ts";
 import { ProbeSchedule } from "./probe-schedule.ts";
 
 const options = {
@@ -89,5 +90,23 @@ describe("OwnReads", () => {
       ["cam", 1],
       ["cam", 0],
     ]);
+  });
+});
+
+describe("ProbeBreaker", () => {
+  it("opens after BREAKER_FAILURES failures in a row, longer while trials fail, and closes on a success", () => {
+    const breaker = new ProbeBreaker({ backoffBaseMs: 1_000, backoffMaxMs: 3_000 });
+    for (let i = 1; i < BREAKER_FAILURES; i++) breaker.failed(0, "refused");
+    expect(breaker.allows(0)).toBe(true);
+    breaker.failed(0, "Connection refused");
+    expect([breaker.allows(999), breaker.allows(1_000)]).toEqual([false, true]);
+    expect(breaker.openReason(500)).toMatch(/^every deep probe failed lately \(last: Connection refused\)/);
+    breaker.failed(1_000, "refused"); // the trial failed
+    breaker.failed(3_000, "refused");
+    breaker.failed(6_000, "refused");
+    expect([breaker.allows(8_999), breaker.allows(9_000)]).toEqual([false, true]);
+    breaker.succeeded();
+    breaker.failed(9_000, "refused");
+    expect([breaker.allows(9_000), breaker.openReason(9_000)]).toEqual([true, null]);
   });
 });

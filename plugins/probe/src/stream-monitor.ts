@@ -11,6 +11,7 @@ import { deepFindings, type Findings } from "./deep-findings.ts";
 import { HealthLedger, type HistoryEntry } from "./health-ledger.ts";
 import { type DeepState, judgeStream } from "./judge-stream.ts";
 import type { OwnReads } from "./own-reads.ts";
+import { ProbeBreaker } from "./probe-breaker.ts";
 import type { ProbeConfig } from "./probe-config.ts";
 import { ProbeSchedule, type RunOutcome } from "./probe-schedule.ts";
 import { reason } from "./reason-codes.ts";
@@ -87,11 +88,13 @@ export class StreamMonitor {
   readonly #deep: ProbeSchedule;
   readonly #thumbs: ProbeSchedule;
   readonly #streams = new Map<string, StreamState>();
+  readonly #breaker: ProbeBreaker;
 
   constructor(options: StreamMonitorOptions) {
     this.#o = options;
     const { deep, thumbnails, history } = options.config;
     this.#ledger = new HealthLedger({ maxEntries: history.maxEntries });
+    this.#breaker = new ProbeBreaker(deep);
     const random = options.random ?? Math.random;
     const pacing = {
       jitter: deep.jitter,
@@ -147,6 +150,7 @@ export class StreamMonitor {
   tick(): void {
     const now = this.#o.now();
     const prober = this.#o.prober;
+    if (!this.#breaker.allows(now)) return;
     for (const path of this.#deep.due(now)) {
       if (!prober.hasFreeSlot()) return;
       const state = this.#streams.get(path);
@@ -183,6 +187,11 @@ export class StreamMonitor {
     if (!state.flowing) return undefined;
     this.#thumbs.started(path, this.#o.now());
     return this.#thumbnail(path, state, { queue: true, ...(signal === undefined ? {} : { signal }) });
+  }
+
+  /** Non-null while scheduled probes pause because every probe failed lately. */
+  pausedReason(): string | null {
+    return this.#breaker.openReason(this.#o.now());
   }
 
   has(path: string): boolean {
@@ -223,6 +232,9 @@ export class StreamMonitor {
     const since = state.streamSince;
     const run = await this.#o.prober.deepProbe(path, state.policy.thresholds, options);
     this.#o.metrics.probed(run.result.kind, (run.endedAt - run.startedAt) / 1000);
+    if (run.result.kind === "measured") this.#breaker.succeeded();
+    else if (run.result.kind === "failed") this.#breaker.failed(run.endedAt, run.result.message);
+    else if (run.result.kind === "timeout") this.#breaker.failed(run.endedAt, "timeout");
     const current = this.#streams.get(path);
     // A stream that restarted or vanished while it was probed is judged by its next probe.
     if (run.result.kind === "aborted" || current === undefined || current.streamSince !== since) return run;
@@ -246,6 +258,9 @@ export class StreamMonitor {
     const since = state.streamSince;
     const run = await this.#o.prober.thumbnail(path, options);
     this.#o.metrics.thumbnail(run.kind);
+    if (run.kind === "captured") this.#breaker.succeeded();
+    else if (run.kind !== "aborted")
+      this.#breaker.failed(run.takenAt, run.kind === "failed" ? run.message : run.kind);
     if (run.kind === "captured") await this.#o.thumbnails.put(path, run.jpeg, run.takenAt);
     if (run.kind !== "aborted" && this.#streams.get(path)?.streamSince === since) {
       this.#thumbs.finished(path, run.kind === "captured" ? "clean" : "failed", this.#o.now());
@@ -254,8 +269,10 @@ export class StreamMonitor {
   }
 
   #runFailed(schedule: ProbeSchedule, what: string, path: string, error: unknown): void {
-    this.#o.logger.warn({ path, err: MtxError.from(error).toJSON() }, `${what} could not run`);
+    const err = MtxError.from(error);
+    this.#o.logger.warn({ path, err: err.toJSON() }, `${what} could not run`);
     schedule.finished(path, "failed", this.#o.now());
+    this.#breaker.failed(this.#o.now(), err.message);
   }
 
   #evaluate(path: string, state: StreamState, checkedAt: number): void {
