@@ -90,7 +90,15 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
       config.dataDir,
       kvStore === undefined ? {} : { shared: kvStore.shared },
     );
-    const auth = new AuthService(store, { sessionTtlMs: config.auth.sessionTtlMs, now });
+    const { loginMaxFailures, loginWindowMs } = config.auth;
+    const auth = new AuthService(store, {
+      sessionTtlMs: config.auth.sessionTtlMs,
+      now,
+      login: {
+        ...(loginMaxFailures === undefined ? {} : { maxFailures: loginMaxFailures }),
+        ...(loginWindowMs === undefined ? {} : { windowMs: loginWindowMs }),
+      },
+    });
     const { generatedPassword } = await auth.ensureAdmin(config.auth.adminPassword);
     if (generatedPassword !== null) options.onAdminPasswordGenerated?.(generatedPassword);
 

@@ -242,7 +242,9 @@ describe("hub REST API", () => {
         .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
         .sort(),
     ).toEqual([
+      "DELETE /api/v1/auth/tokens/{id}",
       "DELETE /api/v1/fleet/nodes/{id}",
+      "GET /api/v1/auth/tokens",
       "GET /api/v1/events",
       "GET /api/v1/fleet/nodes",
       "GET /api/v1/fleet/nodes/{id}",

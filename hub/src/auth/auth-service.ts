@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { MtxError } from "@mtx-fleet/plugin-api";
-import type { Role } from "../store/hub-records.ts";
+import type { ApiTokenRecord, Role } from "../store/hub-records.ts";
 import type { HubStore } from "../store/hub-store.ts";
+import { LoginRateLimiter, type LoginRateLimiterOptions } from "./login-rate-limiter.ts";
 import { hashPassword, verifyPassword } from "./password-hash.ts";
 import { hashSecretToken, newSecretToken } from "./secret-token.ts";
 
@@ -24,9 +25,21 @@ export interface IssuedToken {
   readonly expiresAt: string | null;
 }
 
+/** An API token as listed (never its secret or hash). */
+export interface TokenView {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly username: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+}
+
 /** Options of `AuthService`. */
 export interface AuthServiceOptions {
   readonly sessionTtlMs: number;
+  /** Failed logins per username and client address before MTX_RATE_LIMITED. */
+  readonly login?: LoginRateLimiterOptions;
   /** Milliseconds since the epoch; injectable for tests. */
   readonly now?: () => number;
 }
@@ -39,11 +52,13 @@ export class AuthService {
   readonly #store: HubStore;
   readonly #sessionTtlMs: number;
   readonly #now: () => number;
+  readonly #limiter: LoginRateLimiter;
 
   constructor(store: HubStore, options: AuthServiceOptions) {
     this.#store = store;
     this.#sessionTtlMs = options.sessionTtlMs;
     this.#now = options.now ?? Date.now;
+    this.#limiter = new LoginRateLimiter(options.login);
   }
 
   /**
@@ -76,12 +91,32 @@ export class AuthService {
     return { generatedPassword: null };
   }
 
-  /** Checks a username and password; returns a token valid for the session lifetime. */
-  async login(username: string, password: string): Promise<IssuedToken> {
+  /**
+   * Checks a username and password; returns a token valid for the session lifetime. Too many
+   * failures for one username from one `clientAddress` answer MTX_RATE_LIMITED for a while.
+   */
+  async login(username: string, password: string, clientAddress = ""): Promise<IssuedToken> {
+    const key = `${clientAddress}\n${username}`;
+    this.#limiter.check(key, this.#now());
     const user = await this.#store.getUser(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (user === undefined || !ok) throw new MtxError("MTX_UNAUTHORIZED", "wrong username or password");
+    if (user === undefined || !ok) {
+      this.#limiter.failed(key, this.#now());
+      throw new MtxError("MTX_UNAUTHORIZED", "wrong username or password");
+    }
+    this.#limiter.succeeded(key);
     return this.createToken({ name: "login", role: user.role, username, ttlMs: this.#sessionTtlMs });
+  }
+
+  /** Every API token (logins included), oldest first, without secrets. */
+  async listTokens(): Promise<readonly TokenView[]> {
+    return (await this.#store.listApiTokens()).map(tokenView);
+  }
+
+  /** Revokes an API token at once; MTX_NOT_FOUND when there is none with this id. */
+  async revokeToken(id: string): Promise<void> {
+    if (!(await this.#store.deleteApiToken(id)))
+      throw new MtxError("MTX_NOT_FOUND", `no API token with id ${id}`);
   }
 
   /** A new API token; `ttlMs` absent: it does not expire. */
@@ -127,4 +162,15 @@ export class AuthService {
     }
     return { username: record.username, role: record.role, tokenId: record.id };
   }
+}
+
+function tokenView(record: ApiTokenRecord): TokenView {
+  return {
+    id: record.id,
+    name: record.name,
+    role: record.role,
+    username: record.username,
+    createdAt: new Date(record.createdAt).toISOString(),
+    expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt).toISOString(),
+  };
 }

@@ -115,6 +115,17 @@ export const HubConfigSchema = Type.Object(
           default: DEFAULT_SESSION_TTL_MS,
           description: "Lifetime of a token returned by login.",
         }),
+        loginMaxFailures: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: 1_000,
+            description:
+              "Failed logins of one username from one address within loginWindowMs before 429 MTX_RATE_LIMITED (default 5).",
+          }),
+        ),
+        loginWindowMs: Type.Optional(
+          Type.Integer({ minimum: 1_000, maximum: 86_400_000, description: "Default 900000 (15 min)." }),
+        ),
       },
       { default: {}, additionalProperties: false },
     ),
