@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark prints its figures next to a baseline measured in the same
 // run (never against numbers from another machine or day), and saves them to last-run.json.
-// `--only fleet` (or `--only agent`) runs one section; `--fleet-sizes 200x100,1000x100` picks
+// `--only fleet` (or `--only agent`, `--only orchestration`) runs one section; `--fleet-sizes 200x100,1000x100` picks
 // the fleet sizes; `--fleet-nats` runs the fleet hubs on the NATS KV store (as replicas do).
 // A section not run keeps its figures from the previous file.
 import { readFile, writeFile } from "node:fs/promises";
@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { buildAgentBundle } from "../../toolchain/build-agent.ts";
 import { agentFootprint } from "./agent-footprint.ts";
 import { type FleetIngestRow, type FleetSize, fleetIngest } from "./fleet-ingest.ts";
+import { type OrchestrationLatency, orchestrationLatency } from "./orchestration-latency.ts";
 import { unitEnvironment } from "./unit-environment.ts";
 
 const resultsFile = new URL("../last-run.json", import.meta.url);
@@ -20,7 +21,8 @@ const { values: args } = parseArgs({
     "fleet-nats": { type: "boolean", default: false },
   },
 });
-const runs = (section: "agent" | "fleet") => args.only === undefined || args.only === section;
+const runs = (section: "agent" | "fleet" | "orchestration") =>
+  args.only === undefined || args.only === section;
 
 const previous = await readFile(resultsFile, "utf8")
   .then((text) => JSON.parse(text) as Record<string, unknown>)
@@ -96,6 +98,32 @@ if (runs("fleet")) {
     for (const row of before) console.log(line(row));
   }
   results.fleetIngest = rows;
+}
+
+if (runs("orchestration")) {
+  console.log(
+    "\n== orchestration start latency (issue #6; goal: worker running <= 500 ms after the ready hook) ==",
+  );
+  const figures = await orchestrationLatency({ runs: 20 });
+  const before = (previous?.orchestrationLatency ?? null) as OrchestrationLatency | null;
+  const segments = [
+    ["hookToStored", "hook ran → stored (hooks plugin; baseline)"],
+    ["storedToSpawned", "stored → worker spawned (orchestration)"],
+    ["hookToSpawned", "hook ran → worker spawned (the goal)"],
+    ["publishToSpawned", "publish → worker spawned (incl. mtx-hook start)"],
+  ] as const;
+  console.log(
+    `${"segment".padEnd(50)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"max ms".padStart(8)}   previous p50/p95`,
+  );
+  for (const [key, label] of segments) {
+    const now = figures[key];
+    const old = before?.[key];
+    console.log(
+      `${label.padEnd(50)} ${fmt(now.p50Ms, 0)} ${fmt(now.p95Ms, 0)} ${fmt(now.maxMs, 0)}   ${old === undefined ? "-" : `${old.p50Ms}/${old.p95Ms}`}`,
+    );
+  }
+  console.log(`(${figures.runs} streams published one after another; the worker is a node script)`);
+  results.orchestrationLatency = figures;
 }
 
 if (previous !== null) console.log(`\n(previous run: ${String(previous.at)})`);
