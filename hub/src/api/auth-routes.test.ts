@@ -81,6 +81,6 @@ describe("hub auth routes", () => {
       status: 429,
       code: "MTX_RATE_LIMITED",
     });
-    expect((locked.body?.details as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+    expect((locked.body?.details as { retryAfterMs?: number } | undefined)?.retryAfterMs).toBeGreaterThan(0);
   });
 });
