@@ -60,7 +60,8 @@ export function controlHandler(deps: ControlDeps): (req: IncomingMessage, res: S
         available: p.available,
         sourceType: p.source?.type ?? null,
         sourceId: p.source?.id ?? null,
-        scenario: p.source?.scenario ?? null,
+        // Real (RTMP) publishers send their own media, not a scenario.
+        scenario: p.source?.conn?.close === undefined ? (p.source?.scenario ?? null) : null,
         inboundBytes: p.inboundBytes(Date.now()),
         outboundBytes: p.outboundBytes(Date.now()),
         readers: [...p.readers.values()].map((r) => ({ type: r.type, id: r.conn.id })),

@@ -287,6 +287,9 @@ export class PathManager {
   async setScenario(name: string, scenario: Scenario): Promise<void> {
     const source = this.#paths.get(name)?.source;
     if (source?.media === undefined) throw new ControlError(400, `path '${name}' has no publisher`);
+    if (source.conn?.close !== undefined) {
+      throw new ControlError(400, `path '${name}' is published by a real client`);
+    }
     source.scenario = scenario;
     await source.media.setScenario(scenario, Date.now());
   }
