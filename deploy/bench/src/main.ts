@@ -1,12 +1,19 @@
 // `npm run bench`: every benchmark prints its figures next to a baseline measured in the same
 // run (never against numbers from another machine or day), and saves them to last-run.json.
-// `--only fleet` (or `--only agent`, `--only orchestration`) runs one section; `--fleet-sizes 200x100,1000x100` picks
-// the fleet sizes; `--fleet-nats` runs the fleet hubs on the NATS KV store (as replicas do).
+// `--only fleet` (or `--only agent`, `--only orchestration`, `--only deep-probe`) runs one
+// section; `--fleet-sizes 200x100,1000x100` picks the fleet sizes; `--fleet-nats` runs the
+// fleet hubs on the NATS KV store (as replicas do).
 // A section not run keeps its figures from the previous file.
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { buildAgentBundle } from "../../toolchain/build-agent.ts";
 import { agentFootprint } from "./agent-footprint.ts";
+import {
+  type DeepProbeBench,
+  type DeepProbeCapRow,
+  type DeepProbeVariantRow,
+  deepProbeBench,
+} from "./deep-probe.ts";
 import { type FleetIngestRow, type FleetSize, fleetIngest } from "./fleet-ingest.ts";
 import { type OrchestrationLatency, orchestrationLatency } from "./orchestration-latency.ts";
 import { unitEnvironment } from "./unit-environment.ts";
@@ -21,7 +28,7 @@ const { values: args } = parseArgs({
     "fleet-nats": { type: "boolean", default: false },
   },
 });
-const runs = (section: "agent" | "fleet" | "orchestration") =>
+const runs = (section: "agent" | "fleet" | "orchestration" | "deep-probe") =>
   args.only === undefined || args.only === section;
 
 const previous = await readFile(resultsFile, "utf8")
@@ -124,6 +131,41 @@ if (runs("orchestration")) {
   }
   console.log(`(${figures.runs} streams published one after another; the worker is a node script)`);
   results.orchestrationLatency = figures;
+}
+
+if (runs("deep-probe")) {
+  console.log("\n== deep probe (issue #5; goal: a healthy stream's verdict in <= 1.5 s) ==");
+  const variantLine = (r: DeepProbeVariantRow) =>
+    `${r.name.padEnd(50)} ${r.transport.padEnd(5)} ${fmt(r.verdictP50Ms, 0)} ${fmt(r.verdictMaxMs, 0)} ${fmt(r.cpuAvgMs, 0)} ${String(r.failures).padStart(5)}`;
+  const capLine = (r: DeepProbeCapRow) =>
+    `${`cap ${r.cap}: ${r.probes} probes at once`.padEnd(50)} ${"hls".padEnd(5)} ${fmt(r.verdictP50Ms, 0)} ${fmt(r.probesPerMinute, 0)} ${fmt(r.cpuAvgMs, 0)}`;
+  console.log(
+    `${"way of probing (one stream, this run)".padEnd(50)} ${"via".padEnd(5)} ${"p50 ms".padStart(8)} ${"max ms".padStart(8)} ${"CPU ms".padStart(8)} ${"fail".padStart(5)}`,
+  );
+  let capHeader = false;
+  const deep = await deepProbeBench({
+    onRow: (row) => {
+      if (!("cap" in row)) return console.log(variantLine(row));
+      if (!capHeader) {
+        capHeader = true;
+        console.log(
+          `\n${"probes per minute at the cap".padEnd(50)} ${"via".padEnd(5)} ${"p50 ms".padStart(8)} ${"per min".padStart(8)} ${"CPU ms".padStart(8)}`,
+        );
+      }
+      console.log(capLine(row));
+    },
+  });
+  console.log(
+    `p50/max ms: spawn to result (ffprobe: to stream info; it runs no filters); CPU ms: user+system of the\n` +
+      `process tree per probe (kernel rusage via the runner's \`times\`). Sample ${deep.sampleSeconds} s; HLS reads history, RTMP is live.`,
+  );
+  const before = (previous?.deepProbe ?? null) as DeepProbeBench | null;
+  if (before !== null) {
+    console.log(`\nprevious run (${String(previous?.at)}):`);
+    for (const row of before.variants) console.log(variantLine(row));
+    for (const row of before.caps) console.log(capLine(row));
+  }
+  results.deepProbe = deep;
 }
 
 if (previous !== null) console.log(`\n(previous run: ${String(previous.at)})`);

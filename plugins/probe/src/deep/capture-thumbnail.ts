@@ -1,6 +1,6 @@
 import { MtxError } from "@mtx-fleet/plugin-api";
 import type { ProbeUrlPolicy } from "./check-probe-url.ts";
-import { ioTimeoutMsFor } from "./deep-probe-args.ts";
+import { ioTimeoutMsFor, isHlsUrl } from "./deep-probe-args.ts";
 import { failureMessage } from "./failure-message.ts";
 import { inputArgs, toolEnv } from "./input-args.ts";
 import { probeTarget } from "./probe-target.ts";
@@ -36,6 +36,8 @@ export function thumbnailArgs(
   return [
     ...["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", ...input],
     ...["-analyzeduration", "500000", "-probesize", "1000000", "-fpsprobesize", "0"],
+    // HLS: the newest segment, not ffmpeg's default of three back (a picture 3 s old).
+    ...(isHlsUrl(url) ? ["-live_start_index", "-1"] : []),
     ...["-threads", "1", "-skip_frame", "nokey", "-i", url, "-map", "0:v:0", "-frames:v", "1"],
     ...["-vf", `scale=w='min(${o.maxWidth},iw)':h=-2`, "-pix_fmt", "yuvj420p", "-q:v", String(o.quality)],
     ...["-f", "image2pipe", "-c:v", "mjpeg", "pipe:1"],

@@ -26,6 +26,20 @@ export function ioTimeoutMsFor(timeoutMs: number): number {
   return Math.max(500, Math.floor(timeoutMs / 2));
 }
 
+/** True for an HLS playlist URL (the only input ffmpeg's hls demuxer options apply to). */
+export function isHlsUrl(url: string): boolean {
+  return /^https?:\/\/[^?#]*\.m3u8(?:[?#]|$)/i.test(url);
+}
+
+/**
+ * HLS: start enough segments back that the whole sample is already on the server (MediaMTX
+ * keeps 7 one-second segments by default), so it is read at network speed instead of waiting
+ * for new segments in real time; ffmpeg's default starts 3 segments back.
+ */
+export function hlsStartArgs(url: string, sampleSeconds: number): string[] {
+  return isHlsUrl(url) ? ["-live_start_index", String(-(Math.ceil(sampleSeconds) + 1))] : [];
+}
+
 function videoFilters(request: DeepProbeRequest): string[] {
   const t = request.thresholds;
   const filters: string[] = [];
@@ -58,7 +72,13 @@ export function deepProbeArgs(request: DeepProbeRequest, options: DeepProbeArgsO
   });
   const args = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "verbose", ...input];
   args.push("-analyzeduration", String(analyzeDurationUs), "-probesize", String(probeSizeBytes));
-  args.push("-fpsprobesize", "0", "-threads", String(decoderThreads));
+  args.push(
+    "-fpsprobesize",
+    "0",
+    "-threads",
+    String(decoderThreads),
+    ...hlsStartArgs(inputUrl, request.sampleSeconds),
+  );
   args.push("-t", String(request.sampleSeconds), "-i", inputUrl, "-map", "0:v:0?", "-map", "0:a:0?");
   const vf = videoFilters(request);
   if (vf.length > 0) args.push("-vf", vf.join(","));
