@@ -6,7 +6,7 @@
 // A section not run keeps its figures from the previous file.
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { buildAgentBundle } from "../../toolchain/build-agent.ts";
+import { buildAgentBundle, buildHookBundle } from "../../toolchain/build-agent.ts";
 import { agentFootprint } from "./agent-footprint.ts";
 import {
   type DeepProbeBench,
@@ -15,6 +15,7 @@ import {
   deepProbeBench,
 } from "./deep-probe.ts";
 import { type FleetIngestRow, type FleetSize, fleetIngest } from "./fleet-ingest.ts";
+import { type HooksBench, hooksBench } from "./hooks.ts";
 import { type OrchestrationLatency, orchestrationLatency } from "./orchestration-latency.ts";
 import { unitEnvironment } from "./unit-environment.ts";
 
@@ -28,7 +29,7 @@ const { values: args } = parseArgs({
     "fleet-nats": { type: "boolean", default: false },
   },
 });
-const runs = (section: "agent" | "fleet" | "orchestration" | "deep-probe") =>
+const runs = (section: "agent" | "fleet" | "orchestration" | "deep-probe" | "hooks") =>
   args.only === undefined || args.only === section;
 
 const previous = await readFile(resultsFile, "utf8")
@@ -166,6 +167,41 @@ if (runs("deep-probe")) {
     for (const row of before.caps) console.log(capLine(row));
   }
   results.deepProbe = deep;
+}
+
+if (runs("hooks")) {
+  console.log(
+    "\n== MediaMTX hooks (issue #6; mtx-hook starts about as fast as bare node; hook → hub latency) ==",
+  );
+  const figures = await hooksBench({ bundle: await buildHookBundle() });
+  const before = (previous?.hooks ?? null) as HooksBench | null;
+  console.log(
+    `${"process (spawn → exit)".padEnd(46)} ${"p50 ms".padStart(8)} ${"p90 ms".padStart(8)} ${"p99 ms".padStart(8)}   previous p50`,
+  );
+  for (const row of figures.startTime) {
+    const old = before?.startTime.find((r) => r.name === row.name)?.spread.p50Ms;
+    console.log(
+      `${row.name.padEnd(46)} ${fmt(row.spread.p50Ms)} ${fmt(row.spread.p90Ms)} ${fmt(row.spread.p99Ms)}   ${old ?? "-"}`,
+    );
+  }
+  const { latency } = figures;
+  console.log(
+    `\n${`hook → hub, ${latency.events} hooks, ${latency.concurrency} at a time`.padEnd(46)} ${"p50 ms".padStart(8)} ${"p90 ms".padStart(8)} ${"p99 ms".padStart(8)}   previous p50/p99`,
+  );
+  for (const [label, key] of [
+    ["wrapper spawned → stored at the hub", "spawnToHub"],
+    ["hook's occurredAt → stored at the hub", "occurredToHub"],
+  ] as const) {
+    const now = latency[key];
+    const old = before?.latency[key];
+    console.log(
+      `${label.padEnd(46)} ${fmt(now.p50Ms)} ${fmt(now.p90Ms)} ${fmt(now.p99Ms)}   ${old === undefined ? "-" : `${old.p50Ms}/${old.p99Ms}`}`,
+    );
+  }
+  console.log(
+    `(mtx-hook bundle → agent receiver → outbox → gRPC link → hub; ${(latency.elapsedMs / 1000).toFixed(1)} s for all)`,
+  );
+  results.hooks = figures;
 }
 
 if (previous !== null) console.log(`\n(previous run: ${String(previous.at)})`);
