@@ -1,11 +1,7 @@
 // Stream health end to end: real simulator media, a real agent and a real hub. Each simulator
 // scenario must reach the hub as the right verdict and reason; the probe, thumbnail and
-// probe-url routes go through the agent's probe actions.
-//
-// The probe actions and health come from `stream-health-fixture-plugin.ts` (same actions and
-// reason codes as the probe plugin) until the probe plugin lands as a built-in of the agent;
-// MTX_E2E_REAL_PROBE=1 runs the same checks against the probe plugin itself (`probePlugin`).
-import { fileURLToPath } from "node:url";
+// probe-url routes go through the built-in probe plugin's actions (reading the simulator's
+// HLS). Several paths on one simulator, probed in parallel, keep the file short.
 import {
   type StartedHub,
   type StartedSimulator,
@@ -16,8 +12,6 @@ import {
   waitFor,
 } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
-
-const FIXTURE = fileURLToPath(new URL("./stream-health-fixture-plugin.ts", import.meta.url));
 
 interface Stream {
   readonly id: string;
@@ -46,19 +40,16 @@ const SCENARIOS = {
   "health/silent": { scenario: "silent", status: "degraded", reason: "silent" },
   "health/noaudio": { scenario: "noaudio", status: "unhealthy", reason: "no_audio" },
   "health/stalled": { scenario: "stalled", status: "unhealthy", reason: "stalled" },
-  // Published, then unpublished: gone.
-  "health/gone": { scenario: "testsrc", status: "unhealthy", reason: "unavailable" },
+  // Published (no media: counters only), then unpublished: gone.
+  "health/gone": { scenario: "synthetic", status: "unhealthy", reason: "unavailable" },
 } as const;
 type PathName = keyof typeof SCENARIOS;
 const PATHS = Object.keys(SCENARIOS) as PathName[];
 
-const REAL_PROBE = fileURLToPath(new URL("../../../plugins/probe/src/index.ts", import.meta.url));
-
-/** The probe plugin tuned for a short test: reads HLS, probes soon and often, 3 s samples. */
-function probePlugin(sim: StartedSimulator): Record<string, unknown> {
+/** The probe plugin tuned for a short test: reads HLS, probes soon and often, 2 s samples. */
+function healthPlugins(sim: StartedSimulator): Record<string, unknown> {
   return {
     probe: {
-      module: REAL_PROBE,
       config: {
         readUrl: `${sim.hlsUrl}/{path}/index.m3u8`,
         deep: {
@@ -66,29 +57,14 @@ function probePlugin(sim: StartedSimulator): Record<string, unknown> {
           recheckIntervalMs: 2_000,
           newStreamDelayMs: 500,
           minGapMs: 1_000,
-          sampleSeconds: 3,
+          sampleSeconds: 2,
           maxConcurrent: 4,
           backoffBaseMs: 1_000,
         },
+        thresholds: { blackMinSeconds: 1, freezeMinSeconds: 1, silenceMinSeconds: 1 },
         overrides: [{ match: "health/noaudio", expectAudio: true }],
+        // The simulator listens on loopback, which probe-url refuses by default (no SSRF).
         urls: { allowNetworks: ["127.0.0.0/8"] },
-      },
-    },
-  };
-}
-
-/** The agent's plugins: health from the fixture (the probe plugin off), or the probe plugin. */
-function healthPlugins(sim: StartedSimulator): Record<string, unknown> {
-  if (process.env.MTX_E2E_REAL_PROBE === "1") return probePlugin(sim);
-  return {
-    probe: { enabled: false },
-    "health-fixture": {
-      module: FIXTURE,
-      config: {
-        controlUrl: sim.controlUrl,
-        hlsUrl: sim.hlsUrl,
-        expectAudio: ["health/noaudio"],
-        allowLoopback: true,
       },
     },
   };
@@ -120,6 +96,7 @@ function judged(streams: Map<string, Stream>, paths: readonly PathName[]): Recor
 const expected = (paths: readonly PathName[]) =>
   Object.fromEntries(paths.map((path) => [path, [SCENARIOS[path].status, true]]));
 
+// Deep probes on 2 shared cores are slow: the scenario test gets more than the default 30 s.
 describe("stream health at the hub", () => {
   it("shows each scenario's verdict and reason, probes on demand, serves thumbnails and probes URLs", async () => {
     await using sim = await startSimulator({
@@ -137,7 +114,7 @@ describe("stream health at the hub", () => {
     });
     await waitFor(
       () => streamsOf(hub, node.id),
-      (streams) => streams.get("health/gone")?.status === "healthy",
+      (streams) => streams.get("health/gone")?.availability === "available",
       30_000,
     );
     await sim.control.unpublish("health/gone");
@@ -176,7 +153,8 @@ describe("stream health at the hub", () => {
       headers: { authorization: `Bearer ${hub.adminToken}` },
     });
     const picture = Buffer.from(await thumbnail.arrayBuffer());
-    const gone = await hub.request("GET", `/api/v1/streams/${idOf("health/gone")}/thumbnail`);
+    // A new picture of a stream that is gone cannot be taken (the latest may still be kept).
+    const gone = await hub.request("GET", `/api/v1/streams/${idOf("health/gone")}/thumbnail?fresh=true`);
     expect({
       thumbnail: [
         thumbnail.status,
@@ -203,12 +181,13 @@ describe("stream health at the hub", () => {
       url: [url.status, (url.body as { health: Stream["health"] }).health?.verdict],
       forbidden: [forbidden.status, (forbidden.body as { code: string }).code],
     }).toEqual({ url: [200, "healthy"], forbidden: [403, "MTX_URL_FORBIDDEN"] });
-  });
+  }, 45_000);
 
+  // A tier-1 verdict (no deep probe, no media): only the transport differs from the test above.
   it("carries verdicts to the hub when telemetry goes through NATS", async () => {
     await using nats = await startNatsServer();
-    await using sim = await startSimulator({ config: { paths: { "health/black": {} } } });
-    await sim.control.publish("health/black", "black");
+    await using sim = await startSimulator({ config: { paths: { "health/stalled": {} } } });
+    await sim.control.publish("health/stalled", "stalled");
     await using hub = await startHub({ config: { nats: { servers: [nats.url] } } });
     const node = await enrolNode(hub, "edge-health-nats");
     await using _agent = await startAgent({
@@ -224,10 +203,10 @@ describe("stream health at the hub", () => {
       },
     });
     const streams = await waitFor(
-      async () => judged(await streamsOf(hub, node.id), ["health/black"]),
-      (now) => JSON.stringify(now) === JSON.stringify(expected(["health/black"])),
+      async () => judged(await streamsOf(hub, node.id), ["health/stalled"]),
+      (now) => JSON.stringify(now) === JSON.stringify(expected(["health/stalled"])),
       20_000,
     );
-    expect(streams).toEqual(expected(["health/black"]));
+    expect(streams).toEqual(expected(["health/stalled"]));
   });
 });
