@@ -17,5 +17,5 @@ export { orchestrationPlugin as plugin, orchestrationPlugin } from "./orchestrat
 export { compilePathPattern, type PathPattern } from "./path-pattern.ts";
 export { type ExitStatus, type ProcessGroup, spawnProcessGroup } from "./process-group.ts";
 export { createRedactor, redactUrl } from "./redact-url.ts";
+export type { WorkerEvent, WorkerStatus } from "./worker-spec.ts";
 export type { ExitInfo, StopReason, WorkerState } from "./worker-state.ts";
-export type { WorkerEvent, WorkerStatus } from "./worker-supervisor.ts";

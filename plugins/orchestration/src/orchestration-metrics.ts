@@ -1,5 +1,5 @@
 import type { PluginMetrics } from "@mtx-fleet/plugin-api";
-import type { WorkerStatus } from "./worker-supervisor.ts";
+import type { WorkerStatus } from "./worker-spec.ts";
 
 /** What the orchestrator reports on `/metrics` (`mtx_orchestration_*`). */
 export interface OrchestrationMetrics {

@@ -15,13 +15,8 @@ import type { OrchestrationMetrics } from "./orchestration-metrics.ts";
 import { createRedactor, redactUrl } from "./redact-url.ts";
 import { StreamAvailability, type StreamFacts } from "./stream-availability.ts";
 import { workerJournalEvent } from "./worker-journal-event.ts";
-import {
-  type WorkerEvent,
-  type WorkerLaunch,
-  type WorkerSpec,
-  type WorkerStatus,
-  WorkerSupervisor,
-} from "./worker-supervisor.ts";
+import type { WorkerEvent, WorkerLaunch, WorkerSpec, WorkerStatus } from "./worker-spec.ts";
+import { WorkerSupervisor } from "./worker-supervisor.ts";
 
 export interface OrchestratorDeps {
   readonly scheduler: Pick<Scheduler, "after">;
@@ -83,9 +78,10 @@ export class Orchestrator {
   onSnapshot(snapshot: MtxSnapshot): void {
     if (this.#shutDown || !this.#plan.reconcileFromSnapshot) return;
     for (const facts of this.#streams.fromSnapshot(snapshot)) {
-      this.#deps.logger.info(
+      // Debug: with hooks, a poll often sees a change just before its hook arrives.
+      this.#deps.logger.debug(
         { path: facts.path, available: facts.available },
-        "stream availability taken from the API snapshot (no hook for it)",
+        "stream availability taken from the API snapshot",
       );
       this.#reconcilePath(facts.path);
     }

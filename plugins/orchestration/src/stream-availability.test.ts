@@ -92,4 +92,13 @@ describe("StreamAvailability", () => {
     expect(streams.fromHook(hookEvent("connect", "live/a/in", { path: null }))).toBeNull();
     expect(streams.availablePaths()).toEqual([]);
   });
+
+  it("forgets streams that have been unavailable for an hour, and only those", () => {
+    const streams = new StreamAvailability(relevant);
+    const start = 10_000_000;
+    streams.fromHook(hookEvent("not-ready", "live/gone/in", { occurredAt: start }));
+    streams.fromHook(hookEvent("ready", "live/live/in", { occurredAt: start }));
+    streams.fromHook(hookEvent("ready", "live/other/in", { occurredAt: start + 61 * 60_000 }));
+    expect([streams.get("live/gone/in"), streams.get("live/live/in")?.available]).toEqual([undefined, true]);
+  });
 });

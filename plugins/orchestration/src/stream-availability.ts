@@ -1,6 +1,6 @@
 import type { MtxSnapshot } from "@mtx-fleet/mediamtx";
 import type { MediaMtxHookEvent } from "@mtx-fleet/plugin-api";
-import type { StartTrigger } from "./worker-supervisor.ts";
+import type { StartTrigger } from "./worker-spec.ts";
 
 /** What is known of one stream: whether it is available and the values its workers use. */
 export interface StreamFacts {
@@ -16,6 +16,8 @@ export interface StreamFacts {
 
 /** Unavailable streams are forgotten after this (their facts only order late hooks). */
 const FORGET_AFTER_MS = 60 * 60_000;
+/** How often forgetting runs (it walks every stream). */
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * Which streams are available, from two sources: hooks (fast) and the shared API snapshot
@@ -28,6 +30,7 @@ const FORGET_AFTER_MS = 60 * 60_000;
 export class StreamAvailability {
   readonly #streams = new Map<string, StreamFacts>();
   #relevant: (path: string) => boolean;
+  #prunedAt = 0;
 
   constructor(relevant: (path: string) => boolean) {
     this.#relevant = relevant;
@@ -62,6 +65,7 @@ export class StreamAvailability {
       knownAt: event.occurredAt,
     };
     this.#streams.set(event.path, facts);
+    this.#prune(event.occurredAt);
     return facts;
   }
 
@@ -95,9 +99,18 @@ export class StreamAvailability {
       if (snapshot.pathsByName.has(path)) continue;
       // A path that is not listed has no stream (regex paths vanish when their publisher leaves).
       if (facts.available) apply(path, false, "", snapshot.takenAt);
-      else if (snapshot.takenAt - facts.knownAt > FORGET_AFTER_MS) this.#streams.delete(path);
     }
+    this.#prune(snapshot.takenAt);
     return changed;
+  }
+
+  /** Forgets streams unavailable for long (random stream ids would otherwise pile up). */
+  #prune(now: number): void {
+    if (now - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = now;
+    for (const [path, facts] of this.#streams) {
+      if (!facts.available && now - facts.knownAt > FORGET_AFTER_MS) this.#streams.delete(path);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { JournalEvent } from "@mtx-fleet/plugin-api";
-import type { WorkerEvent, WorkerSpec } from "./worker-supervisor.ts";
+import type { WorkerEvent, WorkerSpec } from "./worker-spec.ts";
 
 /**
  * The durable event for a worker event (`worker.started|exited|failed|stopped`, `forwarder.*`

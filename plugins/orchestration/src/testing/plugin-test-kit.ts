@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { PluginHarness } from "@mtx-fleet/agent/testing";
 import type { MediaMtxHook, MediaMtxHookEvent } from "@mtx-fleet/plugin-api";
 import { groupMembers } from "../group-members.ts";
-import type { WorkerStatus } from "../worker-supervisor.ts";
+import type { WorkerStatus } from "../worker-spec.ts";
 import type { StartedLine } from "./read-started-line.ts";
 
 /** A hook event as the hooks plugin puts it on the bus. */
