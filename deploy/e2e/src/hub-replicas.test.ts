@@ -101,15 +101,13 @@ describe("two hub replicas on one NATS", () => {
       ["cam/1", true],
       ["cam/2", false],
     ]);
-    const eventsA = await waitFor(
-      () => eventsOf(a, node.id),
-      (items) => items.some((e) => e.kind === "mediamtx.reachable"),
+    // Events keep coming: read both until they agree (each event reached one replica over NATS).
+    const idsOf = (items: EventItem[]) => items.map((e) => e.id).join();
+    const [eventsA, eventsB] = await waitFor(
+      async () => [await eventsOf(a, node.id), await eventsOf(b, node.id)] as const,
+      ([onA, onB]) => onA.some((e) => e.kind === "mediamtx.reachable") && idsOf(onA) === idsOf(onB),
     );
-    const eventsB = await waitFor(
-      () => eventsOf(b, node.id),
-      (items) => items.length === eventsA.length,
-    );
-    expect(eventsB.map((e) => e.id)).toEqual(eventsA.map((e) => e.id));
+    expect(eventsB).toEqual(eventsA);
     for (const hub of [a, b]) {
       const view = (await hub.request("GET", `/api/v1/fleet/nodes/${node.id}`)).body as {
         connectivity: { state: string };
@@ -152,14 +150,20 @@ describe("two hub replicas on one NATS", () => {
       (items) => produced.every((e) => items.some((s) => s.id === e.id)),
       20_000,
     );
-    // The outbox lists what is still on disk; the hub holds those once each, in the same order.
+    // The outbox lists what is still on disk; the hub holds those once each, with their seqs (the
+    // API lists by occurrence, which plugins may set earlier than the append: compare by seq).
     const ids = new Set(produced.map((e) => e.id));
-    expect(stored.filter((e) => ids.has(e.id)).map((e) => e.id)).toEqual(produced.map((e) => e.id));
+    expect(
+      stored
+        .filter((e) => ids.has(e.id))
+        .toSorted((x, y) => x.seq - y.seq)
+        .map((e) => [e.seq, e.id]),
+    ).toEqual(produced.map((e) => [e.seq, e.id]));
     expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
     expect((await a.request("POST", `/api/v1/fleet/nodes/${node.id}/sync`)).status).toBe(200);
     const view = (await a.request("GET", `/api/v1/fleet/nodes/${node.id}`)).body as {
       connectivity: { state: string };
     };
     expect(view.connectivity.state).toBe("online");
-  });
+  }, 55_000);
 });

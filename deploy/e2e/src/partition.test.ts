@@ -103,11 +103,12 @@ describe("network partition between an agent and its hub", () => {
       (items) => produced.every((e) => items.some((s) => s.id === e.id)),
       30_000,
     );
-    // Once each, and in the outbox's order (the outbox lists what is still on disk).
+    // Once each, with the outbox's seqs in its order (the outbox lists what is still on disk; the
+    // API lists by occurrence, which a plugin may set before the append: compare by seq).
     const ids = stored.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     const producedIds = new Set(produced.map((e) => e.id));
-    const matching = stored.filter((e) => producedIds.has(e.id));
+    const matching = stored.filter((e) => producedIds.has(e.id)).toSorted((x, y) => x.seq - y.seq);
     expect(matching.map((e) => [e.seq, e.id])).toEqual(produced.map((e) => [e.seq, e.id]));
     expect(produced.filter((e) => e.seq > before).length).toBe(during.stats.newestSeq - before);
     // The control link came back too (its reconnect backoff started during the partition).
