@@ -45,7 +45,9 @@ beforeAll(async () => {
     onSegmentCreate: () => {},
     onSegmentComplete: (file, duration) => completed.push({ file, duration }),
   });
-  await new Promise((r) => setTimeout(r, 3_300));
+  // Three complete 1 s segments (waited for: a loaded machine encodes slower than real time).
+  const deadline = Date.now() + 30_000;
+  while (completed.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   await recorder.stop();
   await mkdir(join(cwd, "recordings", "ts"), { recursive: true });
   await writeFile(join(cwd, "recordings", "ts", "2024-01-01_00-00-00-000000.ts"), "x");
