@@ -11,3 +11,4 @@ export { type RunningHub, type StartHubOptions, startHub } from "./start-hub.ts"
 export type { EnvironmentName, EventRecord, NodeRecord, Role, StreamRecord } from "./store/hub-records.ts";
 export type { HubStore } from "./store/hub-store.ts";
 export { openJsonHubStore } from "./store/open-json-hub-store.ts";
+export { type KvHubStore, type KvHubStoreOptions, openKvHubStore } from "./store/open-kv-hub-store.ts";

@@ -62,6 +62,13 @@ export async function openAgentlessLeases(options: AgentlessLeasesOptions): Prom
     replicas: options.replicas ?? 1,
     storage: StorageType.File,
   });
+  const bucketTtlMs = (await kv.status()).ttl;
+  if (bucketTtlMs !== ttlMs) {
+    logger.warn(
+      { bucket: AGENTLESS_LEASE_BUCKET, bucketTtlMs, configuredTtlMs: ttlMs },
+      "the lease bucket keeps the TTL it was created with: takeovers follow the bucket's (change it with `nats kv` or remove the bucket)",
+    );
+  }
   const held = new Map<string, Held>();
   const value = () =>
     JSON.stringify({ replica: options.replicaId, renewedAt: new Date(now()).toISOString() });
