@@ -322,6 +322,19 @@ describe("orchestration plugin: workers", () => {
     await harness.host.reconfigure("orchestration", { rules: [keep], reconcileFromSnapshot: false });
     expect((await workers(harness)).map((w) => [w.name, w.pid])).toEqual([["keep", pidOf(before, "keep")]]);
     expect(harness.status("orchestration")).toMatchObject({ state: { kind: "running" }, restarts: 0 });
+
+    // A rule that cannot compile (unknown placeholder): rejected, the running rules go on.
+    await harness.host.reconfigure("orchestration", {
+      rules: [keep, { ...rule(record), name: "broken", command: ["w", "{nope}"] }],
+      reconcileFromSnapshot: false,
+    });
+    expect((await workers(harness)).map((w) => [w.name, w.pid])).toEqual([["keep", pidOf(before, "keep")]]);
+    expect(await harness.host.health("orchestration")).toEqual({
+      status: "degraded",
+      reason: expect.stringContaining(
+        "new config rejected: plugins.orchestration.config.rules.1.command uses unknown placeholder {nope}",
+      ),
+    });
   });
 
   it("kills every process group and waits for them when the plugin stops", async () => {

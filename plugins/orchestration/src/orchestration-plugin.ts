@@ -1,4 +1,4 @@
-import { definePlugin, type PluginHealth } from "@mtx-fleet/plugin-api";
+import { definePlugin, MtxError, type PluginHealth } from "@mtx-fleet/plugin-api";
 import { compilePlan } from "./compile-plan.ts";
 import { ForwarderDestinations } from "./forwarder-destinations.ts";
 import { orchestrationConfig } from "./orchestration-config.ts";
@@ -10,7 +10,8 @@ import { OrphanGroups } from "./orphan-groups.ts";
 /** How long start waits for the groups a crashed run left to die (SIGKILL: the kernel is quick). */
 const SWEEP_TIMEOUT_MS = 3_000;
 
-function healthOf(orchestrator: Orchestrator): PluginHealth {
+function healthOf(orchestrator: Orchestrator, configError: string | null): PluginHealth {
+  if (configError !== null) return { status: "degraded", reason: `new config rejected: ${configError}` };
   const failing = orchestrator.list().filter((w) => w.state === "backoff");
   if (failing.length === 0) return { status: "ok" };
   const names = failing.slice(0, 5).map((w) => w.id);
@@ -37,6 +38,7 @@ export const orchestrationPlugin = definePlugin({
   setup(ctx, config) {
     const destinations = new ForwarderDestinations(ctx.store);
     const groups = new OrphanGroups(ctx.store, ctx.logger);
+    let configError: string | null = null;
     const orchestrator = new Orchestrator(compilePlan(config), {
       scheduler: ctx.scheduler,
       clock: ctx.clock,
@@ -65,8 +67,24 @@ export const orchestrationPlugin = definePlugin({
         await orchestrator.shutdown();
         await groups.flushed();
       },
-      reconfigure: (next) => orchestrator.setPlan(compilePlan(next)),
-      health: () => healthOf(orchestrator),
+      async reconfigure(next) {
+        let plan: ReturnType<typeof compilePlan>;
+        try {
+          plan = compilePlan(next);
+        } catch (error) {
+          // Throwing would fail the plugin and kill every worker over one typo in one rule: keep
+          // the running rules and say so in the health until a good config comes.
+          configError = MtxError.from(error).message;
+          ctx.logger.error(
+            { err: MtxError.from(error).toJSON() },
+            "new config rejected; the previous rules keep running",
+          );
+          return;
+        }
+        configError = null;
+        await orchestrator.setPlan(plan);
+      },
+      health: () => healthOf(orchestrator, configError),
     };
   },
 });

@@ -41,4 +41,17 @@ describe("createRedactor", () => {
         "input rtmp://127.0.0.1:1935/live/s1/out other rtsp://x:***@cam/1 query token=***",
     );
   });
+
+  it("redacts the key of any RTMP URL of another machine, and keeps local stream paths readable", () => {
+    const redact = createRedactor([]);
+    expect(
+      redact(
+        "-i rtmp://127.0.0.1:1935/live/s1/in -f flv rtmp://a.rtmp.youtube.com/live2/abcd-efgh " +
+          "rtmp://localhost/live/x rtmp://[::1]:1935/live/y rtsp://cam.example/stream1",
+      ),
+    ).toBe(
+      "-i rtmp://127.0.0.1:1935/live/s1/in -f flv rtmp://a.rtmp.youtube.com/live2/*** " +
+        "rtmp://localhost/live/x rtmp://[::1]:1935/live/y rtsp://cam.example/stream1",
+    );
+  });
 });

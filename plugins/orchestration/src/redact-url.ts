@@ -60,12 +60,20 @@ export function redactUrl(url: string): string {
 
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
 
+/** True for a URL on this machine (`127.x`, `localhost`, `[::1]`): its paths are stream names. */
+function isLocal(url: string): boolean {
+  const host =
+    /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)/i.exec(url)?.[1]?.toLowerCase() ?? "";
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /**
  * A redactor for free text (a worker's output lines, an argv for the log): every URL in the text
- * that is one of `secretUrls` is redacted with `redactUrl`, any other URL loses its password,
- * and every `secretTexts` value becomes `***`. ffmpeg prints its input and output URLs
- * (`Output #0, flv, to 'rtmp://…'`), so the lines of a forwarder would otherwise carry the
- * destination's stream key.
+ * that is one of `secretUrls`, or an RTMP URL of another machine (its path holds a stream key),
+ * is redacted with `redactUrl`; any other URL loses its password; every `secretTexts` value
+ * becomes `***`. ffmpeg prints its input and output URLs (`Output #0, flv, to 'rtmp://…'`), so
+ * the lines of a forwarder would otherwise carry the destination's stream key. Local URLs keep
+ * their paths: `live/s1/in` is what an operator looks for.
  */
 export function createRedactor(
   secretUrls: readonly string[],
@@ -78,7 +86,8 @@ export function createRedactor(
   );
   return (text) => {
     let out = text.replace(URL_IN_TEXT, (found) =>
-      secrets.some((secret) => found.startsWith(secret) || secret.startsWith(found))
+      secrets.some((secret) => found.startsWith(secret) || secret.startsWith(found)) ||
+      (KEYED_SCHEMES.has(`${found.split(":")[0]?.toLowerCase()}:`) && !isLocal(found))
         ? redactUrl(found)
         : found.replace(USERINFO, (_all, prefix: string, info: string) => redactUserinfo(prefix, info)),
     );
