@@ -71,7 +71,7 @@ export function normaliseConnection(type: MtxConnectionType, raw: unknown, where
       };
     }
     case "hlsSession":
-      return { type, ...base(r), isCDN: r.optBoolean("isCDN") };
+      return { type, ...base(r, { sendOnly: true }), isCDN: r.optBoolean("isCDN") };
     case "moqSession":
       return { type, ...base(r), transport: r.optString("transport"), version: r.optString("version") };
     default:
@@ -79,7 +79,8 @@ export function normaliseConnection(type: MtxConnectionType, raw: unknown, where
   }
 }
 
-function base(r: ShapeReader): MtxConnectionBase {
+/** `sendOnly`: the object has no inbound counter at all (MediaMTX's HLSSession); it received 0. */
+function base(r: ShapeReader, { sendOnly = false } = {}): MtxConnectionBase {
   return {
     id: r.string("id"),
     created: r.string("created"),
@@ -90,7 +91,12 @@ function base(r: ShapeReader): MtxConnectionBase {
     user: r.optString("user"),
     userAgent: r.optString("userAgent"),
     // SRT has no inbound/outboundBytes: its library counters are named bytesReceived/bytesSent.
-    inboundBytes: r.has("inboundBytes") ? r.number("inboundBytes") : r.number("bytesReceived"),
+    inboundBytes:
+      sendOnly && !r.has("inboundBytes")
+        ? 0
+        : r.has("inboundBytes")
+          ? r.number("inboundBytes")
+          : r.number("bytesReceived"),
     outboundBytes: r.has("outboundBytes") ? r.number("outboundBytes") : r.number("bytesSent"),
   };
 }

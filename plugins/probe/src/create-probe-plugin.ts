@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { definePlugin, MtxError, type PluginHealth, STREAM_VERDICTS } from "@mtx-fleet/plugin-api";
 import packageJson from "../package.json" with { type: "json" };
-import { OwnReads } from "./own-reads.ts";
+import { HLS_SESSION_LINGER_MS, OwnReads } from "./own-reads.ts";
 import { probeConfig } from "./probe-config.ts";
 import type { ProbeEngine } from "./probe-engine.ts";
 import { ProbeOperations } from "./probe-operations.ts";
@@ -45,7 +45,8 @@ export function createProbePlugin(engine: ProbeEngine) {
         maxConcurrent: config.deep.maxConcurrent,
         maxQueued: config.deep.maxQueued,
       });
-      const ownReads = new OwnReads({ report: (path, count) => ctx.streams.setOwnReaders(path, count), now });
+      const hls = /^https?:/i.test(config.readUrl);
+      const ownReads = new OwnReads({ lingerMs: hls ? HLS_SESSION_LINGER_MS : 0, now });
       const probes = ctx.metrics.counter({
         name: "deep_probes_total",
         help: "Deep probes by result",
@@ -118,6 +119,7 @@ export function createProbePlugin(engine: ProbeEngine) {
             prober,
             thumbnails,
             ownReads,
+            userAgent: PROBE_USER_AGENT,
             board: ctx.streams,
             onVerdict: announce,
             metrics: {

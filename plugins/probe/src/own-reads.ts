@@ -1,53 +1,53 @@
 /**
- * The probe's own reads of each path, for `ctx.streams.setOwnReaders`. A finished read still
- * counts until a snapshot taken after it ended: MediaMTX may list the reader in a snapshot that
- * started while the read was open, and the viewer count must not jump by one in between.
+ * How long MediaMTX may still list a finished HLS read: it closes an HLS session 30 s after the
+ * session's last request (v1.18+; the simulator does the same). RTSP/RTMP/SRT readers go with
+ * their connection.
+ */
+export const HLS_SESSION_LINGER_MS = 30_000;
+
+/**
+ * The probe's own reads of each path (deep probes, thumbnails): those open now, and finished
+ * ones MediaMTX may still list — in a snapshot that started before the read ended, or, for HLS,
+ * until its session expires (`lingerMs`). An estimate for readers a snapshot cannot attribute
+ * (see `ownReaderCounter`).
  */
 export class OwnReads {
   readonly #open = new Map<string, number>();
   readonly #ended = new Map<string, number[]>();
-  readonly #report: (path: string, count: number) => void;
+  readonly #lingerMs: number;
   readonly #now: () => number;
 
-  constructor(options: {
-    readonly report: (path: string, count: number) => void;
-    readonly now: () => number;
-  }) {
-    this.#report = options.report;
+  constructor(options: { readonly lingerMs: number; readonly now: () => number }) {
+    this.#lingerMs = options.lingerMs;
     this.#now = options.now;
   }
 
   /** Counts a read of `path` from now on; the returned function ends it (idempotent). */
   begin(path: string): () => void {
     this.#open.set(path, (this.#open.get(path) ?? 0) + 1);
-    this.#changed(path);
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      this.#open.set(path, (this.#open.get(path) ?? 1) - 1);
-      if (this.#open.get(path) === 0) this.#open.delete(path);
+      const open = (this.#open.get(path) ?? 1) - 1;
+      if (open === 0) this.#open.delete(path);
+      else this.#open.set(path, open);
       this.#ended.set(path, [...(this.#ended.get(path) ?? []), this.#now()]);
-      this.#changed(path);
     };
   }
 
-  /** A snapshot that started at `takenAt` no longer lists reads that ended before it. */
-  snapshotTaken(takenAt: number): void {
+  /** Reads of `path` a snapshot that started at `takenAt` may list. */
+  estimate(path: string, takenAt: number): number {
+    const ended = this.#ended.get(path)?.filter((endedAt) => endedAt + this.#lingerMs >= takenAt).length ?? 0;
+    return (this.#open.get(path) ?? 0) + ended;
+  }
+
+  /** Forgets reads no snapshot taken at or after `takenAt` can list. */
+  prune(takenAt: number): void {
     for (const [path, ends] of [...this.#ended]) {
-      const left = ends.filter((endedAt) => endedAt >= takenAt);
-      if (left.length === ends.length) continue;
+      const left = ends.filter((endedAt) => endedAt + this.#lingerMs >= takenAt);
       if (left.length === 0) this.#ended.delete(path);
-      else this.#ended.set(path, left);
-      this.#changed(path);
+      else if (left.length < ends.length) this.#ended.set(path, left);
     }
-  }
-
-  count(path: string): number {
-    return (this.#open.get(path) ?? 0) + (this.#ended.get(path)?.length ?? 0);
-  }
-
-  #changed(path: string): void {
-    this.#report(path, this.count(path));
   }
 }

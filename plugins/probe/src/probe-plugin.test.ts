@@ -234,24 +234,32 @@ describe("probe plugin against simulator media", () => {
       );
     }
 
-    const probe = invoke(harness, "probe.path", { path: "live/a" });
-    await waitFor(
-      () => Promise.resolve(harness.host.streams.ownReaders("live/a")),
-      (n) => n === 1,
-      10_000,
-      20,
-    );
+    const probe = invoke(harness, "probe.path", { path: "live/b" });
     // The only slot is taken and nothing may queue.
-    expect(await codeOf(invoke(harness, "probe.path", { path: "live/b" }))).toBe("MTX_PROBE_BUSY");
-    expect(await probe).toMatchObject({ path: "live/a", verdict: "healthy", reasons: [], probe: "measured" });
-    expect(harness.host.streams.health("live/a")?.values).toMatchObject({
+    expect(await codeOf(invoke(harness, "probe.path", { path: "live/a" }))).toBe("MTX_PROBE_BUSY");
+    expect(await probe).toMatchObject({ path: "live/b", verdict: "healthy", reasons: [], probe: "measured" });
+    expect(harness.host.streams.health("live/b")?.values).toMatchObject({
       videoCodec: "h264",
       audioCodec: "aac",
     });
-    await waitFor(
-      () => Promise.resolve(harness.host.streams.ownReaders("live/a")),
-      (n) => n === 0,
+
+    // MediaMTX lists the probe's HLS sessions as readers (until 30 s after their last request);
+    // they are the probe's own (its user agent, the harness polls session lists), never viewers.
+    const viewer = await sim.control.addReader("live/b", "rtspSession");
+    const res = await fetch(`${sim.apiUrl}/v3/paths/get/live/b`);
+    const readers = ((await res.json()) as { readers: Array<{ type: string }> }).readers.map((r) => r.type);
+    const sessions = readers.filter((type) => type === "hlsSession").length;
+    expect([sessions > 0, readers.length]).toEqual([true, sessions + 1]);
+    const counted = await waitFor(
+      () =>
+        Promise.resolve([
+          harness.host.streams.ownReaders("live/b"),
+          harness.host.streams.health("live/b")?.values.viewers,
+        ]),
+      ([own, viewers]) => own === sessions && viewers === 1,
     );
+    expect(counted).toEqual([sessions, 1]);
+    await sim.control.removeReader("live/b", viewer.id);
 
     const thumbnail = (await invoke(harness, "probe.thumbnail", { path: "live/a", fresh: true })) as Record<
       string,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { OwnReads } from "./own-reads.ts";
 import { BREAKER_FAILURES, ProbeBreaker } from "./probe-breaker.ts";
 import { ProbeSchedule } from "./probe-schedule.ts";
 
@@ -63,33 +62,6 @@ describe("ProbeSchedule", () => {
     schedule.appeared("b", 0);
     schedule.appeared("a", 100);
     expect([schedule.state("b")?.dueAt, schedule.due(10_000)]).toEqual([3_600, ["b", "a"]]);
-  });
-});
-
-describe("OwnReads", () => {
-  it("counts open reads, and ended ones until a snapshot taken after their end", () => {
-    let now = 1_000;
-    const reported: Array<[string, number]> = [];
-    const reads = new OwnReads({ report: (path, count) => reported.push([path, count]), now: () => now });
-    const endA = reads.begin("cam");
-    const endB = reads.begin("cam");
-    now = 2_000;
-    endA();
-    endA();
-    reads.snapshotTaken(1_500); // started while the read was open: it may still list it
-    expect(reads.count("cam")).toBe(2);
-    reads.snapshotTaken(2_500);
-    expect(reads.count("cam")).toBe(1);
-    endB();
-    reads.snapshotTaken(3_000);
-    expect(reported).toEqual([
-      ["cam", 1],
-      ["cam", 2],
-      ["cam", 2],
-      ["cam", 1],
-      ["cam", 1],
-      ["cam", 0],
-    ]);
   });
 });
 

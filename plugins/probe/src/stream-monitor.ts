@@ -10,6 +10,7 @@ import {
 import { deepFindings, type Findings } from "./deep-findings.ts";
 import { HealthLedger, type HistoryEntry } from "./health-ledger.ts";
 import { type DeepState, judgeStream } from "./judge-stream.ts";
+import { ownReaderCounter, readerTypesFor } from "./own-reader-counter.ts";
 import type { OwnReads } from "./own-reads.ts";
 import { ProbeBreaker } from "./probe-breaker.ts";
 import type { ProbeConfig } from "./probe-config.ts";
@@ -43,6 +44,8 @@ export interface StreamMonitorOptions {
   readonly prober: StreamProber;
   readonly thumbnails: ThumbnailStore;
   readonly ownReads: OwnReads;
+  /** The probe's user agent: readers showing it are its own. */
+  readonly userAgent: string;
   readonly board: StreamBoard;
   readonly onVerdict: (change: VerdictChange) => void;
   readonly metrics: MonitorMetrics;
@@ -121,13 +124,21 @@ export class StreamMonitor {
 
   /** Tier 1: judges every path of a snapshot; no request of its own. */
   observe(snapshot: MtxSnapshot): void {
-    this.#o.ownReads.snapshotTaken(snapshot.takenAt);
     const { observations, vanished } = this.#tracker.observe(snapshot);
     const now = this.#o.now();
+    const ownReaders = ownReaderCounter(snapshot, {
+      userAgent: this.#o.userAgent,
+      readerTypes: readerTypesFor(this.#o.config.readUrl),
+    });
+    const ownReads = this.#o.ownReads;
     for (const obs of observations) {
       const policy = this.#o.policyFor(obs.name);
       let state = this.#streams.get(obs.name);
-      const tierOne = tierOneFindings(obs, policy, this.#o.ownReads.count(obs.name));
+      const path = snapshot.pathsByName.get(obs.name);
+      const own = path === undefined ? 0 : ownReaders(path, ownReads.estimate(obs.name, snapshot.takenAt));
+      // Set with each snapshot, so viewers = readers - own holds for the snapshot shown with it.
+      this.#o.board.setOwnReaders(obs.name, own);
+      const tierOne = tierOneFindings(obs, policy, own);
       if (state === undefined) {
         state = { policy, streamSince: null, tierOne, flowing: false, deep: null, probes: emptyStats() };
         this.#streams.set(obs.name, state);
@@ -144,6 +155,7 @@ export class StreamMonitor {
       this.#evaluate(obs.name, state, obs.takenAt);
     }
     for (const path of vanished) this.#vanish(path, snapshot.takenAt);
+    ownReads.prune(snapshot.takenAt);
   }
 
   /** Starts the deep probes and thumbnails that are due, while slots are free. */
@@ -307,6 +319,7 @@ export class StreamMonitor {
     this.#thumbs.forget(path);
     this.#streams.delete(path);
     this.#o.board.clearHealth(path);
+    this.#o.board.setOwnReaders(path, 0);
   }
 }
 

@@ -1,68 +1,12 @@
-import type { MtxPath, MtxSnapshot, MtxSrtConn, SrtStatName } from "@mtx-fleet/mediamtx";
-import { SRT_STAT_NAMES } from "@mtx-fleet/mediamtx";
+import type { MtxSnapshot } from "@mtx-fleet/mediamtx";
 import { parseConfig } from "@mtx-fleet/plugin-api";
 import { describe, expect, it } from "vitest";
 import { judgeStream } from "./judge-stream.ts";
 import { probeConfig } from "./probe-config.ts";
+import { path, snapshot, srtConn } from "./snapshot-fixture.ts";
 import { createPolicyResolver } from "./stream-policy.ts";
 import { tierOneFindings } from "./tier-one-findings.ts";
 import { TierOneTracker } from "./tier-one-tracker.ts";
-
-/** A runtime path as the MediaMTX client gives it (v1.20 shape). */
-function path(name: string, fields: Partial<MtxPath> = {}): MtxPath {
-  return {
-    name,
-    confName: name,
-    available: true,
-    availableTime: "2026-08-01T10:00:00Z",
-    online: true,
-    onlineTime: "2026-08-01T10:00:00Z",
-    source: { type: "rtmpConn", id: "s1" },
-    tracks: ["H264", "MPEG-4 Audio"],
-    tracks2: null,
-    readers: [],
-    inboundBytes: 0,
-    outboundBytes: 0,
-    inboundFramesInError: 0,
-    ...fields,
-  };
-}
-
-function snapshot(takenAt: number, paths: MtxPath[], srtConns?: MtxSrtConn[]): MtxSnapshot {
-  return {
-    takenAt,
-    pollDurationMs: 1,
-    paths,
-    pathsByName: new Map(paths.map((p) => [p.name, p])),
-    connections: srtConns === undefined ? {} : { srtConns },
-    disabled: [],
-    consistent: true,
-    previousTakenAt: null,
-    deltas: new Map(),
-  };
-}
-
-function srtConn(pathName: string, stats: Partial<Record<SrtStatName, number>>): MtxSrtConn {
-  const srt = Object.fromEntries(SRT_STAT_NAMES.map((n) => [n, stats[n] ?? 0])) as Record<
-    SrtStatName,
-    number
-  >;
-  return {
-    type: "srtConn",
-    id: "srt-1",
-    created: "2026-08-01T10:00:00Z",
-    remoteAddr: "10.0.0.9:5000",
-    state: "publish",
-    path: pathName,
-    query: "",
-    user: null,
-    userAgent: null,
-    inboundBytes: 0,
-    outboundBytes: 0,
-    outboundFramesDiscarded: 0,
-    srt,
-  };
-}
 
 const policyFor = createPolicyResolver(parseConfig(probeConfig, { expectAudio: true }));
 
@@ -173,8 +117,9 @@ describe("TierOneTracker with tier-1 findings", () => {
     });
     const conn = srtConn("cam", { msRTT: 620.5, packetsReceivedLossRate: 2.5, mbpsReceiveRate: 3.2 });
     const tracker = new TierOneTracker();
-    tracker.observe(snapshot(0, [video], [conn]));
-    const obs = tracker.observe(snapshot(1_000, [{ ...video, inboundBytes: 10 }], [conn])).observations[0];
+    tracker.observe(snapshot(0, [video], { srtConns: [conn] }));
+    const obs = tracker.observe(snapshot(1_000, [{ ...video, inboundBytes: 10 }], { srtConns: [conn] }))
+      .observations[0];
     if (obs === undefined) throw new Error("no observation");
     const findings = tierOneFindings(obs, policyFor("cam"), 0);
     expect(findings.reasons.map((r) => [r.code, r.severity])).toEqual([
