@@ -16,7 +16,8 @@ import { publishTestStream } from "../../../plugins/probe/src/test-stream/publis
 /** One way of probing, measured `runs` times. */
 export interface DeepProbeVariantRow {
   readonly name: string;
-  readonly transport: "hls" | "rtmp";
+  /** `-`: no stream read (the process start-up floor). */
+  readonly transport: "hls" | "rtmp" | "-";
   readonly runs: number;
   readonly failures: number;
   /** Spawn → result (for ffprobe: → stream info; it runs no filters). */
@@ -57,7 +58,7 @@ interface Sample {
 
 type Variant = {
   readonly name: string;
-  readonly transport: "hls" | "rtmp";
+  readonly transport: DeepProbeVariantRow["transport"];
   readonly run: () => Promise<Sample>;
 };
 
@@ -123,42 +124,24 @@ function quantile(values: readonly number[], q: number): number {
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
 function variants(hls: string, rtmp: string, sampleSeconds: number): Variant[] {
+  const v = (name: string, transport: Variant["transport"], run: () => Promise<Sample>): Variant => ({
+    name,
+    transport,
+    run,
+  });
+  const oursName = `ours: one ffmpeg, ${sampleSeconds} s sample, all filters`;
+  const ffprobeName = "ffprobe <url> (defaults; stream info only)";
+  const defaultsName = "ffmpeg defaults, same filters and sample";
   return [
-    {
-      name: `ours: one ffmpeg, ${sampleSeconds} s sample, all filters`,
-      transport: "hls",
-      run: () => ours(hls, sampleSeconds),
-    },
-    {
-      name: "ffprobe <url> (defaults; stream info only)",
-      transport: "hls",
-      run: () => tool("ffprobe", ["-hide_banner", hls]),
-    },
-    {
-      name: "ffmpeg defaults, same filters and sample",
-      transport: "hls",
-      run: () => tool("ffmpeg", ffmpegDefaults(hls, sampleSeconds)),
-    },
-    {
-      name: "tuned ffprobe, then our ffmpeg (2 processes)",
-      transport: "hls",
-      run: () => ffprobeThenFfmpeg(hls, sampleSeconds),
-    },
-    {
-      name: `ours: one ffmpeg, ${sampleSeconds} s sample, all filters`,
-      transport: "rtmp",
-      run: () => ours(rtmp, sampleSeconds),
-    },
-    {
-      name: "ffprobe <url> (defaults; stream info only)",
-      transport: "rtmp",
-      run: () => tool("ffprobe", ["-hide_banner", rtmp]),
-    },
-    {
-      name: "ffmpeg defaults, same filters and sample",
-      transport: "rtmp",
-      run: () => tool("ffmpeg", ffmpegDefaults(rtmp, sampleSeconds)),
-    },
+    v(oursName, "hls", () => ours(hls, sampleSeconds)),
+    v("ours, 5 s sample (read from the HLS window)", "hls", () => ours(hls, 5)),
+    v(ffprobeName, "hls", () => tool("ffprobe", ["-hide_banner", hls])),
+    v(defaultsName, "hls", () => tool("ffmpeg", ffmpegDefaults(hls, sampleSeconds))),
+    v("tuned ffprobe, then our ffmpeg (2 processes)", "hls", () => ffprobeThenFfmpeg(hls, sampleSeconds)),
+    v(oursName, "rtmp", () => ours(rtmp, sampleSeconds)),
+    v(ffprobeName, "rtmp", () => tool("ffprobe", ["-hide_banner", rtmp])),
+    v(defaultsName, "rtmp", () => tool("ffmpeg", ffmpegDefaults(rtmp, sampleSeconds))),
+    v("floor: ffmpeg -version (process start-up only)", "-", () => tool("ffmpeg", ["-version"])),
   ];
 }
 
