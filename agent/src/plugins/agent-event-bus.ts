@@ -41,8 +41,11 @@ export class AgentEventBus implements EventBus {
       emit: (name, payload) => this.emit(name, payload),
       on: (name, handler) => {
         const off = this.#subscribe(name, handler as Handler, onError);
-        scope.add(off);
-        return off;
+        const forget = scope.add(off);
+        return () => {
+          off();
+          forget();
+        };
       },
     };
   }

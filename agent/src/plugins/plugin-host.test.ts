@@ -217,6 +217,30 @@ describe("PluginHost", () => {
     expect(host.status()[0]?.lastError?.message).toBe("tick failed");
   });
 
+  it("forgets timers that fired or were cancelled and listeners removed early (no pile-up)", async () => {
+    let fired = 0;
+    const churning = definePlugin({
+      manifest: manifest("churning"),
+      config: Type.Object({}),
+      setup: (ctx) => ({
+        start: () => {
+          for (let i = 0; i < 50; i += 1) {
+            ctx.scheduler.after(1, () => {
+              fired += 1;
+            });
+            ctx.scheduler.after(60_000, () => {}).cancel();
+            ctx.scheduler.every(60_000, () => {}).cancel();
+            ctx.events.on("test.ping", () => {})();
+            ctx.mediamtx.subscribe(() => {})();
+          }
+        },
+      }),
+    });
+    await host.start([spec(churning)]);
+    await waitFor(() => fired === 50);
+    expect([host.status()[0]?.registrations, bus.listenerCount("test.ping")]).toEqual([0, 0]);
+  });
+
   it("removes every timer, listener, metric and route of a stopped plugin", async () => {
     let ticks = 0;
     let pings = 0;

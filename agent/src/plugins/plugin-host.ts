@@ -458,8 +458,11 @@ export class PluginHost {
               onError(error);
             }
           });
-          scope.add(off);
-          return off;
+          const forget = scope.add(off);
+          return () => {
+            off();
+            forget();
+          };
         },
       },
       http: {

@@ -5,7 +5,8 @@
  */
 export class PluginScope {
   readonly #controller = new AbortController();
-  readonly #disposers: Array<() => void> = [];
+  // A Set keeps insertion order (disposal runs it backwards) and forgets a cleanup in O(1).
+  readonly #disposers = new Set<() => void>();
 
   get signal(): AbortSignal {
     return this.#controller.signal;
@@ -15,24 +16,35 @@ export class PluginScope {
     return this.#controller.signal.aborted;
   }
 
-  /** Registers a cleanup; if the scope is already disposed it runs at once. */
-  add(dispose: () => void): void {
+  /**
+   * Registers a cleanup; if the scope is already disposed it runs at once. Returns a function
+   * that forgets the cleanup without running it (a timer that fired, a listener removed early),
+   * so a long-running plugin does not accumulate cleanups of things already gone.
+   */
+  add(dispose: () => void): () => void {
     if (this.disposed) {
       dispose();
-      return;
+      return () => {};
     }
-    this.#disposers.push(dispose);
+    // Wrapped, so the same function registered twice is two registrations.
+    const entry = (): void => dispose();
+    this.#disposers.add(entry);
+    return () => {
+      this.#disposers.delete(entry);
+    };
   }
 
   /** Number of live registrations (for tests and the local API). */
   get size(): number {
-    return this.#disposers.length;
+    return this.#disposers.size;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.#controller.abort(new Error("plugin stopped"));
-    for (const dispose of this.#disposers.splice(0).reverse()) {
+    const disposers = [...this.#disposers].reverse();
+    this.#disposers.clear();
+    for (const dispose of disposers) {
       try {
         dispose();
       } catch {

@@ -34,19 +34,33 @@ export function createScopedScheduler(
         await runTask(task);
         if (!cancelled && !scope.disposed) timer = schedule(nextDelay(), () => void loop());
       };
-      const cancel = (): void => {
+      const stop = (): void => {
         cancelled = true;
         clearTimeout(timer);
       };
-      scope.add(cancel);
+      const forget = scope.add(stop);
       timer = schedule(immediate ? 0 : nextDelay(), () => void loop());
-      return { cancel };
+      return {
+        cancel: () => {
+          stop();
+          forget();
+        },
+      };
     },
     after(delayMs: number, task: Task): ScheduledTask {
-      const timer = schedule(delayMs, () => void runTask(task));
-      const cancel = (): void => clearTimeout(timer);
-      scope.add(cancel);
-      return { cancel };
+      // Once the timer fired or was cancelled, the scope forgets it (graces and backoffs of a
+      // long-running plugin would otherwise pile up until it stops).
+      const timer = schedule(delayMs, () => {
+        forget();
+        void runTask(task);
+      });
+      const forget = scope.add(() => clearTimeout(timer));
+      return {
+        cancel: () => {
+          clearTimeout(timer);
+          forget();
+        },
+      };
     },
   };
 }

@@ -10,7 +10,7 @@ const SEVERITY: Readonly<Record<StreamVerdict, number>> = {
 
 /** Something that removes a registration when a plugin's run ends (its `PluginScope`). */
 export interface BoardScope {
-  add(dispose: () => void): void;
+  add(dispose: () => void): unknown;
 }
 
 /**
