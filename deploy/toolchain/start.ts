@@ -165,9 +165,24 @@ writeFileSync(
       version: 1,
       node: { name: "local-demo" },
       dataDir: join(stateDir, "agent-data"),
-      mediamtx: { apiUrl: sim.api, pollIntervalMs: 2000 },
+      // hlsSessions: the probe reads the demo streams over HLS and knows its own sessions by
+      // their user agent, so they never show as viewers.
+      mediamtx: { apiUrl: sim.api, pollIntervalMs: 2000, pollSessions: ["hlsSessions"] },
       localApi: { host: "127.0.0.1", port: 9980, token },
       hub: { url: String(hub.linkUrl), enrolToken: enrolToken.token },
+      plugins: {
+        probe: {
+          config: {
+            // The simulator serves HLS (MediaMTX's RTSP default is not there).
+            readUrl: `${String(sim.hls)}/{path}/index.m3u8`,
+            // Verdicts of the demo streams within seconds, then a re-probe every minute.
+            deep: { intervalMs: 60_000, recheckIntervalMs: 30_000, sampleSeconds: 3 },
+            thresholds: { blackMinSeconds: 1, freezeMinSeconds: 1, silenceMinSeconds: 1 },
+            overrides: [{ match: "demo/noaudio", expectAudio: true }],
+            thumbnails: { intervalMs: 60_000 },
+          },
+        },
+      },
     },
     null,
     2,
@@ -195,6 +210,7 @@ console.log(
     `  agent events     ${api}/api/v1/events`,
     `  agent plugins    ${api}/api/v1/plugins`,
     `  agent metrics    ${api}/metrics`,
+    `  agent probe      ${api}/api/v1/plugins/probe/x/streams   (thumbnail: .../x/thumbnail?path=demo/testsrc)`,
     `  agent hooks      ${api}/api/v1/plugins/hooks/x/status   (receiver http://127.0.0.1:9811)`,
     `  hub hook events  ${hubUrl}/api/v1/events?kind=hook.received`,
     `  agent token      ${token}   (for writes: Authorization: Bearer <token>)`,
