@@ -1,6 +1,6 @@
-// Two mtx-hub replicas on one nats-server (store nats-kv, separate data dirs): an agent that
-// links to either is seen the same on both, commands reach it through either, and it moves
-// to the other replica when its own stops. Real nats-server, simulator, agents and hubs.
+// Two mtx-hub replicas on one nats-server (store nats-kv, separate data dirs): an agent (with
+// NATS) linked to one is seen the same on both, commands reach it through either, and its
+// enrolment token works once across both. Failover: hub-replicas-failover.test.ts.
 import {
   type StartedAgent,
   type StartedHub,
@@ -40,12 +40,9 @@ const shape = (page: Page<StreamItem>) =>
   page.items.map((s) => [s.id, s.pathName, s.confName, s.available, s.sourceType, s.tracks, s.nodeName]);
 const linkOf = async (agent: StartedAgent) =>
   ((await agent.get("/api/v1/status")).body as { hub: { url: string; state: string } }).hub;
-/** The events still in the agent's outbox (delivered segments get deleted), oldest first. */
-const outboxOf = async (agent: StartedAgent): Promise<EventItem[]> =>
-  ((await agent.get("/api/v1/events?limit=1000")).body as { items: EventItem[] }).items.toReversed();
 
 describe("two hub replicas on one NATS", () => {
-  it("share an agent linked to either: same streams and events, commands through both, failover", async () => {
+  it("share an agent linked to one: same streams and events, commands through both, one enrolment", async () => {
     await using nats = await startNatsServer();
     await using sim = await startSimulator({ config: { paths: { "cam/1": {}, "cam/2": {} } } });
     await sim.control.publish("cam/1", "synthetic");
@@ -134,36 +131,5 @@ describe("two hub replicas on one NATS", () => {
     );
     expect((await linkOf(again)).state).toBe("unauthorized");
     await again.stop();
-
-    // B stops: the agent moves to A and every event it produces meanwhile arrives once.
-    await b.stop();
-    await waitFor(
-      () => linkOf(agent),
-      (hub) => hub.state === "connected" && hub.url === a.linkUrl,
-      20_000,
-    );
-    for (let i = 0; i < 5; i += 1)
-      expect((await agent.post("/api/v1/plugins/system-metrics/restart")).status).toBe(200);
-    const produced = await outboxOf(agent);
-    const stored = await waitFor(
-      () => eventsOf(a, node.id),
-      (items) => produced.every((e) => items.some((s) => s.id === e.id)),
-      20_000,
-    );
-    // The outbox lists what is still on disk; the hub holds those once each, with their seqs (the
-    // API lists by occurrence, which plugins may set earlier than the append: compare by seq).
-    const ids = new Set(produced.map((e) => e.id));
-    expect(
-      stored
-        .filter((e) => ids.has(e.id))
-        .toSorted((x, y) => x.seq - y.seq)
-        .map((e) => [e.seq, e.id]),
-    ).toEqual(produced.map((e) => [e.seq, e.id]));
-    expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
-    expect((await a.request("POST", `/api/v1/fleet/nodes/${node.id}/sync`)).status).toBe(200);
-    const view = (await a.request("GET", `/api/v1/fleet/nodes/${node.id}`)).body as {
-      connectivity: { state: string };
-    };
-    expect(view.connectivity.state).toBe("online");
   }, 55_000);
 });
