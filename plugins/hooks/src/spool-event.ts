@@ -1,6 +1,5 @@
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { type SpoolFile, spoolFileName } from "./hook-wire.ts";
+import { join, mkdir } from "./node-builtins.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
 
 /**

@@ -1,5 +1,5 @@
-import { open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+// Loaded by the wrapper too: built-ins come from node-builtins.ts (see why there).
+import { basename, dirname, join, open, rename, rm } from "./node-builtins.ts";
 
 /**
  * Writes `data` to `file` so that a reader (or a crash) sees either no file or the whole

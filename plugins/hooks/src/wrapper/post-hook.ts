@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { request } from "../node-builtins.ts";
 
 /** What became of one POST to the receiver. */
 export type PostResult =

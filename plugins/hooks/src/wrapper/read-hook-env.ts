@@ -1,6 +1,5 @@
-import { isUtf8 } from "node:buffer";
-import { readFileSync } from "node:fs";
 import { CAPTURE_GROUP_VARIABLE, HOOK_VARIABLES } from "../hook-wire.ts";
+import { isUtf8, readFileSync } from "../node-builtins.ts";
 
 /** The hook's variables, split by whether their bytes are valid UTF-8. */
 export interface HookEnv {

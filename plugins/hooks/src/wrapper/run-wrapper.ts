@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { HOOK_ROUTE_PREFIX } from "../hook-defaults.ts";
+import { randomUUID, readFileSync } from "../node-builtins.ts";
 import { spoolEvent } from "../spool-event.ts";
 import { buildHookBody } from "./build-hook-body.ts";
 import { type PostResult, postHook } from "./post-hook.ts";

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import type { MediaMtxHook } from "@mtx-fleet/plugin-api";
 import {
   DEFAULT_RECEIVER_URL,
@@ -7,6 +6,7 @@ import {
   DEFAULT_WRAPPER_TIMEOUT_MS,
 } from "../hook-defaults.ts";
 import { isHookName, WRAPPER_HOOKS } from "../hook-wire.ts";
+import { parseArgs } from "../node-builtins.ts";
 
 /** What one `mtx-hook` run needs, from its flags over its environment over the defaults. */
 export interface WrapperOptions {
