@@ -34,6 +34,10 @@ type Indexes = { readonly [K in HubRecordKind]: RecordIndex<HubRecordTypes[K]> }
 
 // JetStream's "wrong last sequence": a compare-and-set lost against another writer.
 const WRONG_LAST_SEQUENCE = 10_071;
+/** Delete markers (expired tokens, revoked credentials…) older than this are removed… */
+const DELETE_MARKER_KEEP_MS = 3_600_000;
+/** …this often, so the bucket does not grow by one marker per login for ever. */
+const PURGE_DELETES_EVERY_MS = 6 * 3_600_000;
 const KV_OPERATION_HEADER = "KV-Operation";
 
 /** Options of `KvRecords.open`. */
@@ -65,6 +69,7 @@ export class KvRecords {
     meta: new RecordIndex(),
   };
   #follower: StreamFollower | undefined;
+  #purger: NodeJS.Timeout | undefined;
 
   private constructor(kv: KV, options: KvRecordsOptions) {
     this.#kv = kv;
@@ -90,6 +95,8 @@ export class KvRecords {
       logger: options.logger,
     });
     await records.#follower.caughtUp;
+    records.#purger = setInterval(() => records.#purgeDeletes(), PURGE_DELETES_EVERY_MS);
+    records.#purger.unref();
     return records;
   }
 
@@ -160,7 +167,18 @@ export class KvRecords {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#purger);
     await this.#follower?.stop();
+  }
+
+  #purgeDeletes(): void {
+    // The client's bucket has it; the KV interface it is typed as does not list it.
+    (this.#kv as KV & { purgeDeletes(olderMillis: number): Promise<{ purged: number }> })
+      .purgeDeletes(DELETE_MARKER_KEEP_MS)
+      .then(({ purged }) => {
+        if (purged > 0) this.#logger.debug({ purged }, "old delete markers removed from the hub bucket");
+      })
+      .catch((error: unknown) => this.#logger.debug({ err: error }, "delete markers not removed"));
   }
 
   async #compareAndSet<K extends HubRecordKind>(
