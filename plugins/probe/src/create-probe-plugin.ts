@@ -14,6 +14,9 @@ import { ThumbnailStore } from "./thumbnail-store.ts";
 /** The probe's reads carry this user agent (HLS, RTSP), so MediaMTX logs and sessions show them. */
 export const PROBE_USER_AGENT = `mtx-fleet-probe/${packageJson.version}`;
 
+/** Failed polls in a row after which every stream is `unknown` (`no_snapshot`). */
+const SNAPSHOT_FAILURES_UNKNOWN = 2;
+
 /** How often due deep probes and thumbnails are started; the pacing itself is per stream. */
 const TICK_MS = 500;
 
@@ -144,8 +147,10 @@ export function createProbePlugin(engine: ProbeEngine) {
           });
           operations = ops;
           ctx.mediamtx.subscribe((event) => {
-            if (event.type !== "snapshot") return;
-            m.observe(event.snapshot);
+            // One failed poll is a blip; from the second the streams are not judged any more.
+            if (event.type === "error" && event.consecutiveFailures < SNAPSHOT_FAILURES_UNKNOWN) return;
+            if (event.type === "error") m.snapshotsFailing(now(), event.error.message);
+            else m.observe(event.snapshot);
             countVerdicts();
           });
           const current = ctx.mediamtx.current();

@@ -300,4 +300,14 @@ describe("probe plugin against simulator media", () => {
     const probed = await invoke(harness, "probe.url", { url: `${sim.hlsUrl}/live/b/index.m3u8` });
     expect(probed).toMatchObject({ verdict: "healthy", reasons: [], values: { videoCodec: "h264" } });
   }, 50_000);
+
+  it("says unknown (no_snapshot) while MediaMTX cannot be polled, and judges again when it can", async () => {
+    await using harness = await harnessWith(testConfig({ deep: { enabled: false } }));
+    await sim.control.publish("live/a", "synthetic");
+    const verdict = () => Promise.resolve(summary(harness.host.streams.health("live/a")));
+    await waitFor(verdict, (v) => isDeepStrictEqual(v, ["healthy", []]));
+    await sim.control.fault({ route: "/v3/paths/list", kind: "status", status: 500, times: 4 });
+    expect(await waitFor(verdict, (v) => v?.[0] === "unknown")).toEqual(["unknown", ["no_snapshot"]]);
+    expect(await waitFor(verdict, (v) => v?.[0] === "healthy")).toEqual(["healthy", []]);
+  }, 30_000);
 });

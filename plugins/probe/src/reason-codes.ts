@@ -52,6 +52,11 @@ export const REASON_CODES = {
     meaning:
       "A regex-instantiated path is listed (a reader waits) without a stream; it is not expected to be up.",
   },
+  no_snapshot: {
+    severity: "unknown",
+    tier: 1,
+    meaning: "The agent cannot poll MediaMTX (two polls failed in a row): nothing is measured now.",
+  },
   not_measured: { severity: "unknown", tier: 1, meaning: "Nothing measured yet (first poll of the stream)." },
 } as const satisfies Record<string, { severity: HealthReason["severity"]; tier: 1 | 2; meaning: string }>;
 

@@ -158,6 +158,23 @@ export class StreamMonitor {
     ownReads.prune(snapshot.takenAt);
   }
 
+  /**
+   * The shared poll keeps failing (MediaMTX down or restarting): every stream is `unknown`
+   * (`no_snapshot`) until a snapshot comes again — a last "healthy" would claim what nobody
+   * measures now. Nothing is probed meanwhile (the streams are not known to flow).
+   */
+  snapshotsFailing(at: number, error: string): void {
+    for (const [path, state] of this.#streams) {
+      state.flowing = false;
+      state.tierOne = {
+        reasons: [reason("no_snapshot", `MediaMTX cannot be polled: ${error}`)],
+        values: { available: false },
+        blocking: true,
+      };
+      this.#evaluate(path, state, at);
+    }
+  }
+
   /** Starts the deep probes and thumbnails that are due, while slots are free. */
   tick(): void {
     const now = this.#o.now();

@@ -14,7 +14,7 @@ describe("ThumbnailStore", () => {
     expect(await store.put("cam/1", jpeg(120, 2), 2_000)).toBe(true);
     expect(await readdir(dir.path)).toEqual(["cam%2F1.jpg"]);
     // A temp file left by a crash is removed at open.
-    await writeFile(join(dir.path, "cam%2F1.jpg.abcd.tmp"), "half");
+    await writeFile(join(dir.path, ".cam%2F1.jpg.abcd.tmp"), "half");
     const reopened = await ThumbnailStore.open({ dir: dir.path, maxCount: 10, maxBytes: 1_000_000 });
     const got = await reopened.get("cam/1");
     expect([got?.takenAt, got?.bytes, got?.jpeg[0]]).toEqual([2_000, 120, 2]);

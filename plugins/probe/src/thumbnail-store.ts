@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomically } from "./deep/write-file-atomically.ts";
 
 /** One stored thumbnail. */
 export interface ThumbnailInfo {
@@ -23,8 +23,8 @@ const fileOf = (path: string): string => `${encodeURIComponent(path)}${SUFFIX}`;
 
 /**
  * The latest thumbnail of each stream, one JPEG file per stream in `dir`, bounded by count and
- * total bytes (the oldest go first). Each write is atomic: a temp file is written, synced and
- * renamed over the old one, so a reader (or a crash) never sees half a JPEG. The index is
+ * total bytes (the oldest go first). Each write is atomic (`writeFileAtomically`: temp file,
+ * fsync, rename, fsync of the directory), so a reader (or a crash) never sees half a JPEG. The index is
  * rebuilt from the directory at open, so thumbnails survive restarts.
  */
 export class ThumbnailStore {
@@ -60,21 +60,9 @@ export class ThumbnailStore {
   async put(path: string, jpeg: Uint8Array, takenAt: number): Promise<boolean> {
     if (jpeg.byteLength > this.#options.maxBytes) return false;
     const file = join(this.#options.dir, fileOf(path));
-    const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      const handle = await open(tmp, "w");
-      try {
-        await handle.writeFile(jpeg);
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
-      await utimes(tmp, takenAt / 1000, takenAt / 1000);
-      await rename(tmp, file);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw error;
-    }
+    await writeFileAtomically(file, jpeg);
+    // The mtime is when the frame was taken: the index is rebuilt from it at open.
+    await utimes(file, takenAt / 1000, takenAt / 1000);
     this.#index.set(path, { path, takenAt, bytes: jpeg.byteLength });
     await this.#evict();
     return this.#index.has(path);
