@@ -21,7 +21,7 @@ describe("probe config", () => {
       backoffMaxMs: 1_800_000,
     });
     expect(config.thresholds).toEqual({
-      stallAfterMs: 2_000,
+      stallAfterMs: 1_500,
       framesInErrorPerMinute: 1,
       blackMinSeconds: 2,
       blackPixelThreshold: 0.1,

@@ -20,9 +20,9 @@ function thresholdFields(withDefaults: boolean) {
   return {
     stallAfterMs: Type.Integer({
       minimum: 250,
-      ...d(2_000),
+      ...d(1_500),
       description:
-        "An available stream whose inbound bytes have not grown for this long is `stalled`. It is flagged on the first poll this long after the last growth: within two poll intervals when it is <= mediamtx.pollIntervalMs (the default equals the agent's default interval).",
+        "An available stream whose inbound bytes have not grown for this long is `stalled`. It is flagged on the first poll this long after the last growth: within two poll intervals while it is at most 0.9 × mediamtx.pollIntervalMs (the agent spreads its polls by ±10 %; the default suits the default 2 s interval). Far below a source's burst gap it flags false stalls.",
     }),
     framesInErrorPerMinute: Type.Integer({
       minimum: 1,

@@ -57,11 +57,20 @@ function testConfig(extra: Record<string, unknown> = {}): Record<string, unknown
       maxConcurrent: 3,
       ...(extra.deep as object),
     },
-    // Probes on a loaded two-core box can be slow to start: slow_start is not under test here.
-    thresholds: { blackMinSeconds: 1, freezeMinSeconds: 1, silenceMinSeconds: 1, startupMaxMs: 30_000 },
+    thresholds: {
+      blackMinSeconds: 1,
+      freezeMinSeconds: 1,
+      silenceMinSeconds: 1,
+      // Probes on a loaded two-core box can be slow to start: slow_start is not under test here.
+      startupMaxMs: 30_000,
+      // The simulator counts its bytes per 1 s HLS segment: polled every 500 ms, gaps of over a
+      // second are normal. The stall test below uses the default with the default interval.
+      stallAfterMs: 2_500,
+      ...(extra.thresholds as object),
+    },
     overrides: [{ match: "~^tv/.*", expectAudio: true }],
     thumbnails: { enabled: false },
-    ...Object.fromEntries(Object.entries(extra).filter(([key]) => key !== "deep")),
+    ...Object.fromEntries(Object.entries(extra).filter(([key]) => key !== "deep" && key !== "thresholds")),
   };
 }
 
@@ -186,7 +195,10 @@ describe("probe plugin against simulator media", () => {
   it("flags a stall within two poll intervals from the snapshot alone, without a deep probe", async () => {
     const log = snapshotLog();
     // The agent's default poll interval and stall threshold.
-    await using harness = await harnessWith(testConfig(), { extra: [log.definition], pollIntervalMs: 2_000 });
+    await using harness = await harnessWith(testConfig({ thresholds: { stallAfterMs: 1_500 } }), {
+      extra: [log.definition],
+      pollIntervalMs: 2_000,
+    });
     await sim.control.publish("live/a", "testsrc");
     await waitFor(
       () => Promise.resolve(summary(harness.host.streams.health("live/a"))),

@@ -92,6 +92,8 @@ export class StreamMonitor {
   readonly #thumbs: ProbeSchedule;
   readonly #streams = new Map<string, StreamState>();
   readonly #breaker: ProbeBreaker;
+  readonly #probing = new Map<string, Promise<ProbeRun>>();
+  readonly #thumbnailing = new Map<string, Promise<ThumbnailRun>>();
 
   constructor(options: StreamMonitorOptions) {
     this.#o = options;
@@ -253,7 +255,24 @@ export class StreamMonitor {
     return state;
   }
 
-  async #probe(
+  /** One deep probe per stream at a time: a second request (scheduled or not) shares it. */
+  #probe(
+    path: string,
+    state: StreamState,
+    options: { queue: boolean; signal?: AbortSignal },
+  ): Promise<ProbeRun> {
+    return once(this.#probing, path, () => this.#probeAndApply(path, state, options));
+  }
+
+  #thumbnail(
+    path: string,
+    state: StreamState,
+    options: { queue: boolean; signal?: AbortSignal },
+  ): Promise<ThumbnailRun> {
+    return once(this.#thumbnailing, path, () => this.#thumbnailAndStore(path, state, options));
+  }
+
+  async #probeAndApply(
     path: string,
     state: StreamState,
     options: { queue: boolean; signal?: AbortSignal },
@@ -279,7 +298,7 @@ export class StreamMonitor {
     return run;
   }
 
-  async #thumbnail(
+  async #thumbnailAndStore(
     path: string,
     state: StreamState,
     options: { queue: boolean; signal?: AbortSignal },
@@ -338,6 +357,15 @@ export class StreamMonitor {
     this.#o.board.clearHealth(path);
     this.#o.board.setOwnReaders(path, 0);
   }
+}
+
+/** The running `run()` of `key`, or a new one, forgotten when it settles. */
+function once<T>(running: Map<string, Promise<T>>, key: string, run: () => Promise<T>): Promise<T> {
+  const current = running.get(key);
+  if (current !== undefined) return current;
+  const started = run().finally(() => running.delete(key));
+  running.set(key, started);
+  return started;
 }
 
 function emptyStats(): ProbeStats {

@@ -45,9 +45,9 @@ describe("TierOneTracker with tier-1 findings", () => {
       "healthy",
       "healthy",
       "healthy",
-      "healthy",
-      "healthy", // 1500 ms without growth
-      "unhealthy", // 2000 ms
+      "healthy", // 1000 ms without growth
+      "unhealthy", // 1500 ms
+      "unhealthy",
     ]);
   });
 
