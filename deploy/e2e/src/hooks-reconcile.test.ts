@@ -13,6 +13,9 @@ describe("reconciliation against the API snapshot", () => {
     await using stack = await startHooksStack({
       pathsYaml: '  cam/quiet:\n    runOnAvailable: ""\n    runOnUnavailable: ""\n',
       pollIntervalMs: POLL_INTERVAL_MS,
+      // Detection ≤ 1.1 intervals (10 % jitter) + a short grace leaves room for late timers on a
+      // loaded machine within the two intervals asserted below (the default grace is ½ interval).
+      hooksConfig: { graceMs: 250 },
     });
     const publishedAt = Date.now();
     await stack.sim.control.publish("cam/quiet", "synthetic", { sourceType: "rtspSession" });

@@ -66,6 +66,8 @@ export interface HooksStackOptions {
   /** Extra `paths:` entries, as YAML lines under `paths:` (indented two spaces). */
   readonly pathsYaml?: string;
   readonly pollIntervalMs?: number;
+  /** Extra config of the hooks plugin (e.g. `graceMs`). */
+  readonly hooksConfig?: Readonly<Record<string, unknown>>;
 }
 
 /** The simulator's mediamtx.yml: loopback listeners on free ports, `all_others`, the snippet. */
@@ -114,7 +116,7 @@ export async function startHooksStack(options: HooksStackOptions = {}): Promise<
   const config = {
     mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: options.pollIntervalMs ?? POLL_INTERVAL_MS },
     hub: { url: hub.linkUrl, enrolToken: enrolToken.token, telemetryIntervalMs: 500 },
-    plugins: { hooks: { config: { port, drainIntervalMs: 500 } } },
+    plugins: { hooks: { config: { port, drainIntervalMs: 500, ...options.hooksConfig } } },
   };
   let agent: StartedAgent | undefined;
   const start = async (): Promise<StartedAgent> => {
