@@ -313,7 +313,7 @@ describe("probe plugin against simulator media", () => {
     expect(probed).toMatchObject({ verdict: "healthy", reasons: [], values: { videoCodec: "h264" } });
   }, 50_000);
 
-  it("says unknown (no_snapshot) while MediaMTX cannot be polled, and judges again when it can", async () => {
+  it("is unknown (no_snapshot) while MediaMTX cannot be polled, judges again when it can, forgets a vanished regex path", async () => {
     await using harness = await harnessWith(testConfig({ deep: { enabled: false } }));
     await sim.control.publish("live/a", "synthetic");
     const verdict = () => Promise.resolve(summary(harness.host.streams.health("live/a")));
@@ -321,5 +321,22 @@ describe("probe plugin against simulator media", () => {
     await sim.control.fault({ route: "/v3/paths/list", kind: "status", status: 500, times: 4 });
     expect(await waitFor(verdict, (v) => v?.[0] === "unknown")).toEqual(["unknown", ["no_snapshot"]]);
     expect(await waitFor(verdict, (v) => v?.[0] === "healthy")).toEqual(["healthy", []]);
+
+    // A regex-instantiated path (all_others) that goes away vanishes from MediaMTX's list: its
+    // last event says unknown (idle), and its health is gone, not "unavailable".
+    await sim.control.publish("other/x", "synthetic");
+    const other = () => Promise.resolve(summary(harness.host.streams.health("other/x")));
+    await waitFor(other, (v) => isDeepStrictEqual(v, ["healthy", []]));
+    await sim.control.unpublish("other/x");
+    await waitFor(other, (v) => v === undefined);
+    const last = await waitFor(
+      async () => (await harness.outbox.read({ afterSeq: 0 })).filter((e) => e.path === "other/x").at(-1),
+      (e) => (e?.payload as { verdict?: string } | undefined)?.verdict === "unknown",
+    );
+    expect(last?.payload).toMatchObject({
+      verdict: "unknown",
+      previous: "healthy",
+      reasons: [{ code: "idle" }],
+    });
   }, 30_000);
 });
