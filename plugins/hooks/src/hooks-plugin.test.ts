@@ -193,18 +193,27 @@ describe("hooks plugin: spool", () => {
       ]);
     }
     expect(exits).toEqual([1, 1, 1]);
+    // A wrong setting is a usage error (exit 2), and the hook is still spooled.
+    const misconfigured = await runWrapperProcess(
+      ["unread", "--spool-dir", spool.path, "--timeout-ms", "0"],
+      {
+        env: { MTX_PATH: "cam/3", MTX_READER_ID: "r1" },
+      },
+    );
+    expect(misconfigured.exit).toBe(2);
     await writeFile(join(spool.path, spoolFileName(Date.now(), "garbage")), "{ not a spool file");
 
     await using harness = await startHooks(spool.path);
     const seen = collect(harness);
     await waitFor(
       async () => seen.length,
-      (n) => n === 3,
+      (n) => n === 4,
     );
     expect(seen.map((e) => [e.hook, e.origin])).toEqual([
       ["ready", "spool"],
       ["read", "spool"],
       ["not-ready", "spool"],
+      ["unread", "spool"],
     ]);
     expect(await readdir(spool.path)).toEqual(["corrupt"]);
     expect(await readdir(join(spool.path, "corrupt"))).toEqual([expect.stringMatching(/-garbage\.json$/)]);
@@ -213,6 +222,7 @@ describe("hooks plugin: spool", () => {
       reason: `1 spool files could not be replayed; see ${join(spool.path, "corrupt")}`,
     });
     expect((await hookRecords(harness)).map((r) => (r.payload as { origin: string }).origin)).toEqual([
+      "spool",
       "spool",
       "spool",
       "spool",

@@ -162,8 +162,16 @@ export const hooksPlugin = definePlugin({
         if (problem !== receiverProblem)
           ctx.logger.warn({}, `${problem}; retrying, hooks are spooled meanwhile`);
         receiverProblem = problem;
-        ctx.scheduler.after(LISTEN_RETRY_MS, () => listen(token));
       }
+    };
+    /** Listens now, and until that works again every LISTEN_RETRY_MS (one timer, not one per try). */
+    const listenUntilListening = async (token: string): Promise<void> => {
+      await listen(token);
+      if (receiver !== undefined) return;
+      const retry = ctx.scheduler.every(LISTEN_RETRY_MS, async () => {
+        await listen(token);
+        if (receiver !== undefined) retry.cancel();
+      });
     };
 
     const drain = async (signal: AbortSignal): Promise<void> => {
@@ -190,9 +198,14 @@ export const hooksPlugin = definePlugin({
 
     return {
       async start() {
-        await mkdir(spoolDir, { recursive: true });
-        // setgid: files MediaMTX's user spools keep the directory's group, which the agent shares.
-        await chmod(spoolDir, 0o2770).catch(() => {});
+        try {
+          await mkdir(spoolDir, { recursive: true });
+          // setgid: files MediaMTX's user spools keep the directory's group, which the agent shares.
+          await chmod(spoolDir, 0o2770).catch(() => {});
+        } catch (error) {
+          // The receiver still works; the drain reports the directory on every run.
+          ctx.logger.error({ spoolDir, err: (error as Error).message }, "spool directory cannot be created");
+        }
         ctx.mediamtx.subscribe((event) => {
           if (event.type === "error") return;
           queryEscaping.learn();
@@ -204,7 +217,7 @@ export const hooksPlugin = definePlugin({
           ctx.logger.error({ tokenFile }, `${receiverProblem}; the receiver stays closed, hooks are spooled`);
         } else {
           if (token.created) ctx.logger.info({ tokenFile }, "hook token created");
-          await listen(token.token);
+          await listenUntilListening(token.token);
         }
         ctx.scheduler.every(config.drainIntervalMs, drain, { immediate: true });
         ctx.scheduler.every(STATE_FLUSH_MS, () => state.flushIfDirty());

@@ -1,4 +1,5 @@
 import { HOOK_ROUTE_PREFIX } from "../hook-defaults.ts";
+import type { SpoolFile } from "../hook-wire.ts";
 import { randomUUID, readFileSync } from "../node-builtins.ts";
 import { spoolEvent } from "../spool-event.ts";
 import { buildHookBody } from "./build-hook-body.ts";
@@ -32,15 +33,16 @@ export async function runWrapper(argv: readonly string[], io: WrapperIo): Promis
   }
   if (args.kind === "usage-error") {
     io.stderr(`mtx-hook: ${args.message}\n${WRAPPER_USAGE}\n`);
+    if (args.spool !== undefined) {
+      const env = readHookEnv((io.rawEnvironment ?? readRawEnvironment)());
+      const event = buildHookBody(args.spool.hook, randomUUID(), occurredAt, env);
+      await spool(event, args.spool.spoolDir, `usage error: ${args.message}`, io);
+    }
     return WRAPPER_EXIT.usage;
   }
   const { options } = args;
   const hookEnv = readHookEnv((io.rawEnvironment ?? readRawEnvironment)(), options.extraVars);
   const event = buildHookBody(options.hook, randomUUID(), occurredAt, hookEnv);
-  const log = (level: "warn" | "error", msg: string, fields: Record<string, unknown>): void =>
-    io.stderr(
-      `${JSON.stringify({ level: level === "warn" ? 40 : 50, time: Date.now(), name: "mtx-hook", msg, hook: event.hook, id: event.id, path: event.path ?? null, ...fields })}\n`,
-    );
 
   const token = options.token ?? readToken(options.tokenFile);
   let reason: string;
@@ -50,23 +52,31 @@ export async function runWrapper(argv: readonly string[], io: WrapperIo): Promis
     if (result.kind === "stored") return WRAPPER_EXIT.delivered;
     reason = describe(result);
   } else reason = token.error;
+  return (await spool(event, options.spoolDir, reason, io)) ? WRAPPER_EXIT.spooled : WRAPPER_EXIT.lost;
+}
 
+/** Spools an undelivered event and logs one JSON line about it; false when even that failed. */
+async function spool(
+  event: SpoolFile["event"],
+  spoolDir: string,
+  reason: string,
+  io: WrapperIo,
+): Promise<boolean> {
+  const log = (level: number, msg: string, fields: Record<string, unknown>): void => {
+    const line = { level, time: Date.now(), name: "mtx-hook", msg, hook: event.hook, id: event.id };
+    const about = { path: event.path ?? null, code: "MTX_HOOK_UNDELIVERED", reason };
+    io.stderr(`${JSON.stringify({ ...line, ...about, ...fields })}\n`);
+  };
   try {
-    const file = await spoolEvent(options.spoolDir, event, reason);
-    log("warn", "hook not delivered to the agent; spooled for replay", {
-      code: "MTX_HOOK_UNDELIVERED",
-      reason,
-      spoolFile: file,
-    });
-    return WRAPPER_EXIT.spooled;
+    const file = await spoolEvent(spoolDir, event, reason);
+    log(40, "hook not delivered to the agent; spooled for replay", { spoolFile: file });
+    return true;
   } catch (error) {
-    log("error", "hook not delivered and not spooled: this event is LOST", {
-      code: "MTX_HOOK_UNDELIVERED",
-      reason,
-      spoolDir: options.spoolDir,
+    log(50, "hook not delivered and not spooled: this event is LOST", {
+      spoolDir,
       spoolError: (error as Error).message,
     });
-    return WRAPPER_EXIT.lost;
+    return false;
   }
 }
 

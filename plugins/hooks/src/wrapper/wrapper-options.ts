@@ -26,13 +26,18 @@ export interface WrapperOptions {
 export type WrapperArgs =
   | { readonly kind: "run"; readonly options: WrapperOptions }
   | { readonly kind: "help" }
-  | { readonly kind: "usage-error"; readonly message: string };
+  | {
+      readonly kind: "usage-error";
+      readonly message: string;
+      /** Where the event still goes when the hook is known but a setting is wrong. */
+      readonly spool?: { readonly hook: MediaMtxHook; readonly spoolDir: string };
+    };
 
 export const WRAPPER_USAGE = `usage: mtx-hook <event> [--url URL] [--token-file FILE] [--spool-dir DIR] [--timeout-ms N] [--var NAME]...
 events: ${WRAPPER_HOOKS.join(", ")}
 environment: MTX_HOOK_URL (default ${DEFAULT_RECEIVER_URL}), MTX_HOOK_TOKEN_FILE (default ${DEFAULT_TOKEN_FILE}),
   MTX_HOOK_TOKEN, MTX_HOOK_SPOOL_DIR (default ${DEFAULT_SPOOL_DIR}), MTX_HOOK_TIMEOUT_MS (default ${DEFAULT_WRAPPER_TIMEOUT_MS})
-exit: 0 delivered, 1 not delivered but spooled, 2 usage error, 3 neither delivered nor spooled`;
+exit: 0 delivered, 1 not delivered but spooled, 2 usage error (spooled when the event is known), 3 lost`;
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -49,19 +54,25 @@ export function parseWrapperArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   const [hook, ...rest] = positionals;
   if (hook === undefined) return { kind: "usage-error", message: "name the event, e.g. 'mtx-hook ready'" };
   if (!isHookName(hook)) return { kind: "usage-error", message: `unknown event '${hook}'` };
-  if (rest.length > 0) return { kind: "usage-error", message: `unexpected argument '${rest[0]}'` };
+  const spoolDir = values["spool-dir"] ?? nonEmpty(env.MTX_HOOK_SPOOL_DIR) ?? DEFAULT_SPOOL_DIR;
+  // A wrong setting in mediamtx.yml or MediaMTX's environment must not lose the hook.
+  const usage = (message: string): WrapperArgs => ({
+    kind: "usage-error",
+    message,
+    spool: { hook, spoolDir },
+  });
+  if (rest.length > 0) return usage(`unexpected argument '${rest[0]}'`);
   const timeoutText = values["timeout-ms"] ?? env.MTX_HOOK_TIMEOUT_MS ?? String(DEFAULT_WRAPPER_TIMEOUT_MS);
   const timeoutMs = Number(timeoutText);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) {
-    return { kind: "usage-error", message: `timeout must be 1..60000 ms, not '${timeoutText}'` };
+    return usage(`timeout must be 1..60000 ms, not '${timeoutText}'`);
   }
   const extraVars = values.var ?? [];
   const badVar = extraVars.find((name) => !VARIABLE_NAME.test(name));
-  if (badVar !== undefined)
-    return { kind: "usage-error", message: `--var '${badVar}' is not a variable name` };
+  if (badVar !== undefined) return usage(`--var '${badVar}' is not a variable name`);
   const url = (values.url ?? nonEmpty(env.MTX_HOOK_URL) ?? DEFAULT_RECEIVER_URL).replace(/\/+$/, "");
   if (!/^http:\/\/[^/]+$/.test(url)) {
-    return { kind: "usage-error", message: `the agent URL must be http://host:port, not '${url}'` };
+    return usage(`the agent URL must be http://host:port, not '${url}'`);
   }
   return {
     kind: "run",
@@ -70,7 +81,7 @@ export function parseWrapperArgs(argv: readonly string[], env: NodeJS.ProcessEnv
       url,
       token: nonEmpty(env.MTX_HOOK_TOKEN),
       tokenFile: values["token-file"] ?? nonEmpty(env.MTX_HOOK_TOKEN_FILE) ?? DEFAULT_TOKEN_FILE,
-      spoolDir: values["spool-dir"] ?? nonEmpty(env.MTX_HOOK_SPOOL_DIR) ?? DEFAULT_SPOOL_DIR,
+      spoolDir,
       timeoutMs,
       extraVars,
     },
