@@ -1,5 +1,6 @@
 import type { MediaMtxHookEvent } from "@mtx-fleet/plugin-api";
 import type { ParsedHook } from "./parse-hook-body.ts";
+import type { Synthesis } from "./reconciler.ts";
 import { goQueryUnescape } from "./unescape-query.ts";
 
 /** How the agent got a hook (`MediaMtxHookEvent.origin`). */
@@ -54,4 +55,29 @@ export function hookPayloadOf(event: MediaMtxHookEvent): HookReceivedPayload {
     ...(event.envBase64 === undefined ? {} : { envBase64: event.envBase64 }),
     origin: event.origin,
   };
+}
+
+/** The event of a hook the reconciler inferred: what the snapshot knows, nothing more. */
+export function synthesizedEventOf(s: Synthesis, id: string): MediaMtxHookEvent {
+  return Object.freeze({
+    id,
+    hook: s.hook,
+    path: s.path,
+    query: null,
+    sourceType: s.sourceType,
+    sourceId: s.sourceId,
+    readerType: null,
+    readerId: null,
+    connType: null,
+    connId: null,
+    segmentPath: null,
+    segmentDurationSeconds: null,
+    env: Object.freeze({
+      MTX_PATH: s.path,
+      ...(s.sourceType === null ? {} : { MTX_SOURCE_TYPE: s.sourceType }),
+      ...(s.sourceId === null ? {} : { MTX_SOURCE_ID: s.sourceId }),
+    }),
+    occurredAt: s.occurredAt,
+    origin: "synthesized",
+  });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Counter, EventBus, EventJournal, Logger, MediaMtxHookEvent } from "@mtx-fleet/plugin-api";
+import type { EventBus, EventJournal, Logger, MediaMtxHookEvent } from "@mtx-fleet/plugin-api";
 import { type HookOrigin, hookEventOf, hookPayloadOf } from "./hook-event-of.ts";
+import type { HooksMetrics } from "./hooks-metrics.ts";
 import type { ParsedHook } from "./parse-hook-body.ts";
 import type { RecentIds } from "./recent-ids.ts";
 
@@ -22,7 +23,7 @@ export interface HookIntakeOptions {
   /** The hub's stream id of a path (for the log line). */
   readonly streamIdOf: (path: string) => string;
   readonly onStored: () => void;
-  readonly counters: { readonly stored: Counter; readonly duplicates: Counter };
+  readonly counters: Pick<HooksMetrics, "stored" | "duplicates">;
 }
 
 /**

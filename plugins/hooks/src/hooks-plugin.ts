@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { chmod, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { definePlugin, type MediaMtxHookEvent, MtxError, type PluginHealth } from "@mtx-fleet/plugin-api";
+import { definePlugin, MtxError, type PluginHealth } from "@mtx-fleet/plugin-api";
+import { synthesizedEventOf } from "./hook-event-of.ts";
 import { HookIntake } from "./hook-intake.ts";
 import { type HookReceiver, startHookReceiver } from "./hook-receiver.ts";
 import { hooksConfig } from "./hooks-config.ts";
+import { createHooksMetrics } from "./hooks-metrics.ts";
 import { HooksStateFile } from "./hooks-state-file.ts";
 import { loadReceiverToken } from "./load-receiver-token.ts";
 import { parseHookBody } from "./parse-hook-body.ts";
@@ -40,28 +42,7 @@ export const hooksPlugin = definePlugin({
     const spoolDir = config.spoolDir ?? join(ctx.dataDir, "spool");
     const initial = await HooksStateFile.load(join(ctx.dataDir, "state.json"), ctx.logger);
     const recentIds = new RecentIds(initial.recentIds);
-    const metrics = {
-      stored: ctx.metrics.counter({
-        name: "events_total",
-        help: "Hooks stored",
-        labelNames: ["hook", "origin"],
-      }),
-      duplicates: ctx.metrics.counter({
-        name: "duplicates_total",
-        help: "Hooks whose id was already stored (wrapper retries, spool replays)",
-        labelNames: ["origin"],
-      }),
-      refused: ctx.metrics.counter({
-        name: "refused_total",
-        help: "Receiver requests refused",
-        labelNames: ["reason"],
-      }),
-      corrupt: ctx.metrics.counter({
-        name: "spool_corrupt_total",
-        help: "Spool files moved aside unreadable",
-      }),
-      spooled: ctx.metrics.gauge({ name: "spool_files", help: "Event files in the spool at the last drain" }),
-    };
+    const metrics = createHooksMetrics(ctx.metrics);
     const queryEscaping = new QueryEscaping(config.queryEscaping, ctx.mediamtx.client, ctx.logger);
     let reconciler: Reconciler;
     const state = new HooksStateFile(
@@ -90,27 +71,7 @@ export const hooksPlugin = definePlugin({
         return current === null || current.stale ? null : current.snapshot;
       },
       synthesize: (s) => {
-        const event: MediaMtxHookEvent = Object.freeze({
-          id: randomUUID(),
-          hook: s.hook,
-          path: s.path,
-          query: null,
-          sourceType: s.sourceType,
-          sourceId: s.sourceId,
-          readerType: null,
-          readerId: null,
-          connType: null,
-          connId: null,
-          segmentPath: null,
-          segmentDurationSeconds: null,
-          env: Object.freeze({
-            MTX_PATH: s.path,
-            ...(s.sourceType === null ? {} : { MTX_SOURCE_TYPE: s.sourceType }),
-            ...(s.sourceId === null ? {} : { MTX_SOURCE_ID: s.sourceId }),
-          }),
-          occurredAt: s.occurredAt,
-          origin: "synthesized",
-        });
+        const event = synthesizedEventOf(s, randomUUID());
         intake
           .synthesized(event)
           .catch((error: unknown) =>
