@@ -1,9 +1,8 @@
 // What the hooks plugin keeps across an agent restart: the ids it stored (a hook stored and
 // then spooled again by a wrapper that timed out is not stored twice) and which paths were
 // ready (a not-ready that never came while the agent was down is synthesised after it starts).
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runWrapperProcess } from "@mtx-fleet/plugin-hooks/testing";
+import { runWrapperProcess, spoolEvent } from "@mtx-fleet/plugin-hooks/testing";
 import { waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
 import { rows, spooledEvents, startHooksStack } from "./hooks-stack.ts";
@@ -34,11 +33,14 @@ describe("hooks across an agent restart", () => {
     // As if that wrapper's POST had timed out after the agent stored it: the same event, spooled.
     const spoolDir = join(stack.hooksDir, "spool");
     const occurredAt = Date.parse(stored?.occurredAt ?? "");
-    const event = { id: stored?.id, hook: "read", occurredAt, path: "cam/dup", env: { MTX_PATH: "cam/dup" } };
-    await writeFile(
-      join(spoolDir, `${String(occurredAt).padStart(15, "0")}-${stored?.id}.json`),
-      JSON.stringify({ version: 1, spooledAt: Date.now(), reason: "timeout", event }),
-    );
+    const event = {
+      id: stored?.id ?? "",
+      hook: "read",
+      occurredAt,
+      path: "cam/dup",
+      env: { MTX_PATH: "cam/dup" },
+    } as const;
+    await spoolEvent(spoolDir, event, "no answer from the agent within 2000 ms");
     await stack.sim.control.unpublish("cam/r");
 
     await stack.startAgent();

@@ -1,3 +1,5 @@
+/** Writes a spool file exactly as mtx-hook does (to stage a replay in a test). */
+export { spoolEvent } from "../spool-event.ts";
 export {
   type RunWrapperOptions,
   runWrapperProcess,
