@@ -52,9 +52,11 @@ function configFor(dataDir: string, extra: Readonly<Record<string, unknown>> = {
     mediamtx: { apiUrl: "http://127.0.0.1:9", pollIntervalMs: 500 },
     localApi: { host: "127.0.0.1", port: 0, token: TEST_AGENT_TOKEN },
     log: { level: "debug" },
+    // Several test agents run at once: the hook receiver takes a free port unless a test names one.
+    plugins: { hooks: { config: { port: 0 } } },
   };
   const merged: Record<string, unknown> = { ...base, ...extra };
-  for (const key of ["mediamtx", "localApi", "node", "log"]) {
+  for (const key of ["mediamtx", "localApi", "node", "log", "plugins"]) {
     if (extra[key] !== undefined) {
       merged[key] = { ...(base[key] as object), ...(extra[key] as object) };
     }
