@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   readonly readyTimeoutMs?: number;
   /** HLS sessions close after this much inactivity (MediaMTX: 30 s). */
   readonly hlsSessionCloseAfterMs?: number;
+  /** How long after its 200 an API config write becomes live (the simulator's default: 15 ms). */
+  readonly applyDelayMs?: number;
 }
 
 export const DEFAULT_SIM_READY_TIMEOUT_MS = 20_000;
@@ -176,6 +178,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     env = process.env,
     readyTimeoutMs = DEFAULT_SIM_READY_TIMEOUT_MS,
     hlsSessionCloseAfterMs,
+    applyDelayMs,
   } = options;
   const dir = await createTempDir("mtx-sim-");
   const configPath = join(dir.path, "mediamtx.yml");
@@ -189,6 +192,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
   if (scale !== undefined) args.push("--scale", String(scale));
   if (demo) args.push("--demo");
   if (validateResponses) args.push("--validate-responses");
+  if (applyDelayMs !== undefined) args.push("--apply-delay-ms", String(applyDelayMs));
   if (hlsSessionCloseAfterMs !== undefined)
     args.push("--hls-session-close-after-ms", String(hlsSessionCloseAfterMs));
   const handle = spawnChild(process.execPath, { args, env, cwd: dir.path });

@@ -65,11 +65,16 @@ describe("Control API config semantics (v1.20.1)", () => {
   });
 
   it("answers 200 before applying, then the change becomes visible", async () => {
-    const write = await api("POST", "/v3/config/paths/add/later", { record: true });
+    // A simulator of its own with a long apply delay: with the default 15 ms, a loaded machine
+    // can take longer than that between the write and the read, and the read sees the change.
+    await using slow = await startSimulator({ applyDelayMs: 1_500 });
+    const call = (method: string, route: string, body?: unknown) =>
+      httpCall(slow.apiUrl, method, route, body);
+    const write = await call("POST", "/v3/config/paths/add/later", { record: true });
     expect(write.json).toEqual({ status: "ok" });
-    expect((await api("GET", "/v3/config/paths/get/later")).status).toBe(404);
+    expect((await call("GET", "/v3/config/paths/get/later")).status).toBe(404);
     const p = await eventually(async () => {
-      const r = await api("GET", "/v3/config/paths/get/later");
+      const r = await call("GET", "/v3/config/paths/get/later");
       return r.status === 200 ? (r.json as Record<string, unknown>) : undefined;
     });
     expect(p.record).toBe(true);
