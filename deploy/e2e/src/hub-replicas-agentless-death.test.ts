@@ -1,44 +1,15 @@
 // Agentless nodes with hub replicas: when the replica running one dies without a word, its
 // lease expires and a survivor takes the node over within a bounded time.
-import { type StartedHub, startHub, startNatsServer, startSimulator, waitFor } from "@mtx-fleet/testkit";
+import { startHub, startNatsServer, startSimulator, waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
-
-interface Page<T> {
-  readonly items: T[];
-  readonly itemCount: number;
-}
-
-const LEASE_TTL_MS = 3_000;
-// Info level: the test reads early log lines, which debug lines would push out of the kept tail.
-const replicaConfig = (natsUrl: string) => ({
-  nats: { servers: [natsUrl] },
-  agentless: { leaseTtlMs: LEASE_TTL_MS },
-  log: { level: "info" },
-});
-
-const leasesTaken = (hub: StartedHub): number =>
-  hub.logs().filter((line) => line.msg === "agentless lease taken").length;
-const startsOf = (hub: StartedHub, nodeId: string): number =>
-  hub.logs().filter((line) => line.msg === "agentless node started" && line.node === nodeId).length;
-const availableOn = async (hub: StartedHub, nodeId: string): Promise<boolean> => {
-  const page = (await hub.request("GET", `/api/v1/streams?node=${nodeId}`)).body as Page<{
-    available: boolean;
-  }>;
-  const node = (await hub.request("GET", `/api/v1/fleet/nodes/${nodeId}`)).body as {
-    connectivity?: { state: string };
-  };
-  return page.itemCount === 1 && page.items[0]?.available === true && node.connectivity?.state === "online";
-};
-
-async function createAgentlessNode(hub: StartedHub, apiUrl: string): Promise<string> {
-  const created = await hub.request("POST", "/api/v1/fleet/nodes", {
-    name: "remote-r",
-    environment: "dev",
-    labels: {},
-    apiUrl,
-  });
-  return (created.body as { node: { id: string } }).node.id;
-}
+import {
+  availableOn,
+  createAgentlessNode,
+  LEASE_TTL_MS,
+  leasesTaken,
+  replicaConfig,
+  startsOf,
+} from "./agentless-replicas-stack.ts";
 
 describe("agentless nodes when their hub replica dies", () => {
   it("moves the node to a survivor once the dead replica's lease expired", async () => {
