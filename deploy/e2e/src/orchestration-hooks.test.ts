@@ -19,12 +19,9 @@ import {
   waitFor,
 } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
+import { FAST_RESTART, REPUBLISH_RULE, TEST_WORKER } from "./orchestration-rules.ts";
 
 const SNIPPET = fileURLToPath(new URL("../../mediamtx/mtx-hooks.yml", import.meta.url));
-const TEST_WORKER = fileURLToPath(
-  new URL("../../../plugins/orchestration/src/testing/test-worker.ts", import.meta.url),
-);
-const FAST_RESTART = { baseMs: 200, maxMs: 800, jitter: 0, stableAfterMs: 60_000 };
 
 interface Worker {
   readonly id: string;
@@ -144,26 +141,7 @@ describe("orchestration e2e with real hooks", () => {
     try {
       await using stack = await startStack({
         reconcileFromSnapshot: false,
-        rules: [
-          {
-            name: "republish",
-            match: "live/{streamId}/in",
-            command: [
-              ...["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning"],
-              ...[
-                "-i",
-                "{rtmpUrl}/live/{streamId}/in",
-                "-c",
-                "copy",
-                "-f",
-                "flv",
-                "{rtmpUrl}/live/{streamId}/out",
-              ],
-            ],
-            graceMs: 1_000,
-            restart: FAST_RESTART,
-          },
-        ],
+        rules: [REPUBLISH_RULE],
         forwarders: [
           {
             name: "egress",

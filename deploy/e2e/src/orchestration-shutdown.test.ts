@@ -1,13 +1,9 @@
 // Agent shutdown leaves no worker behind: every worker's process group (the worker and whatever
 // it started) is killed and awaited before mtx-agent exits, even a worker that ignores SIGTERM.
 import { readdir, readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { createTempDir, type StartedAgent, startAgent, startSimulator, waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
-
-const TEST_WORKER = fileURLToPath(
-  new URL("../../../plugins/orchestration/src/testing/test-worker.ts", import.meta.url),
-);
+import { TEST_WORKER } from "./orchestration-rules.ts";
 
 interface Worker {
   readonly name: string;

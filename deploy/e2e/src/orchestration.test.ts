@@ -2,7 +2,6 @@
 // ffmpeg that republishes to live/<id>/out; the grace, flapping and crash behaviours with the
 // test worker. These runs have no hooks plugin: the agent learns of streams from its API
 // snapshot (the second source of truth), so starts lag by up to a poll interval.
-import { fileURLToPath } from "node:url";
 import {
   type StartedAgent,
   type StartedSimulator,
@@ -11,11 +10,7 @@ import {
   waitFor,
 } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
-
-const TEST_WORKER = fileURLToPath(
-  new URL("../../../plugins/orchestration/src/testing/test-worker.ts", import.meta.url),
-);
-const FAST_RESTART = { baseMs: 200, maxMs: 800, jitter: 0, stableAfterMs: 60_000 };
+import { FAST_RESTART, REPUBLISH_RULE, TEST_WORKER } from "./orchestration-rules.ts";
 
 interface Worker {
   readonly id: string;
@@ -55,26 +50,7 @@ describe("orchestration e2e (agent + simulator)", () => {
   it("publishing to live/<id>/in runs an ffmpeg that republishes to live/<id>/out, stopped after the grace", async () => {
     await using sim = await startSimulator();
     await using agent = await agentWith(sim, {
-      rules: [
-        {
-          name: "republish",
-          match: "live/{streamId}/in",
-          command: [
-            ...["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning"],
-            ...[
-              "-i",
-              "{rtmpUrl}/live/{streamId}/in",
-              "-c",
-              "copy",
-              "-f",
-              "flv",
-              "{rtmpUrl}/live/{streamId}/out",
-            ],
-          ],
-          graceMs: 1_000,
-          restart: FAST_RESTART,
-        },
-      ],
+      rules: [REPUBLISH_RULE],
     });
     await sim.control.publish("live/s1/in", "testsrc");
     const [worker] = await until(
