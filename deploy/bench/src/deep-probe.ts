@@ -7,10 +7,10 @@ import {
   DEFAULT_ANALYZE_DURATION_US,
   DEFAULT_PROBE_SIZE_BYTES,
 } from "../../../plugins/probe/src/deep/deep-probe-args.ts";
-import type { DeepProbeRequest } from "../../../plugins/probe/src/deep/deep-probe-types.ts";
 import { DEFAULT_PROBE_MAX_CONCURRENT, ProbeLimiter } from "../../../plugins/probe/src/deep/probe-limiter.ts";
 import { runDeepProbe } from "../../../plugins/probe/src/deep/run-deep-probe.ts";
 import { runProcessGroup } from "../../../plugins/probe/src/deep/run-process-group.ts";
+import { probeRequest } from "../../../plugins/probe/src/deep/test-support/probe-request.ts";
 import { publishTestStream } from "../../../plugins/probe/src/test-stream/publish-test-stream.ts";
 
 /** One way of probing, measured `runs` times. */
@@ -65,26 +65,10 @@ type Variant = {
 const TIMEOUT_MS = 30_000;
 const USER_AGENT = "mtx-fleet-probe/bench";
 
-function request(url: string, sampleSeconds: number): DeepProbeRequest {
-  return {
-    url,
-    sampleSeconds,
-    timeoutMs: TIMEOUT_MS,
-    checks: { black: true, freeze: true, silence: true },
-    thresholds: {
-      blackMinSeconds: 0.5,
-      blackPixelThreshold: 0.1,
-      freezeMinSeconds: 1,
-      freezeNoiseDb: -60,
-      silenceMinSeconds: 1,
-      silenceNoiseDb: -50,
-    },
-    userAgent: USER_AGENT,
-  };
-}
-
 async function ours(url: string, sampleSeconds: number): Promise<Sample> {
-  const result = await runDeepProbe(request(url, sampleSeconds));
+  const result = await runDeepProbe(
+    probeRequest(url, { sampleSeconds, timeoutMs: TIMEOUT_MS, userAgent: USER_AGENT }),
+  );
   if (result.kind !== "measured") return { ok: false, ms: result.elapsedMs, cpuMs: 0 };
   return { ok: true, ms: result.measurement.elapsedMs, cpuMs: result.measurement.cpuMs };
 }

@@ -1,10 +1,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import { MtxError } from "@mtx-fleet/plugin-api";
 import { describe, expect, it } from "vitest";
-import type { DeepProbeRequest } from "./deep-probe-types.ts";
 import { ProbeLimiter } from "./probe-limiter.ts";
 import { processGroupMembers } from "./process-group-members.ts";
 import { runDeepProbe } from "./run-deep-probe.ts";
+import { probeRequest } from "./test-support/probe-request.ts";
 import { startSilentServer } from "./test-support/start-silent-server.ts";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -13,24 +13,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
     resolve = r;
   });
   return { promise, resolve };
-}
-
-function probeOf(url: string, timeoutMs: number): DeepProbeRequest {
-  return {
-    url,
-    sampleSeconds: 1,
-    timeoutMs,
-    checks: { black: true, freeze: true, silence: true },
-    thresholds: {
-      blackMinSeconds: 0.5,
-      blackPixelThreshold: 0.1,
-      freezeMinSeconds: 1,
-      freezeNoiseDb: -60,
-      silenceMinSeconds: 1,
-      silenceNoiseDb: -50,
-    },
-    userAgent: "mtx-fleet-probe/test",
-  };
 }
 
 /** Live (not zombie) ffmpeg processes of the given groups, from ONE scan of /proc (a snapshot). */
@@ -132,7 +114,9 @@ describe("ProbeLimiter", () => {
       Array.from({ length: 200 }, () =>
         limiter.run(async () => {
           maxActive = Math.max(maxActive, limiter.active);
-          return runDeepProbe(probeOf(url, 300), { onSpawn: (pgid) => pgids.add(pgid) });
+          return runDeepProbe(probeRequest(url, { sampleSeconds: 1, timeoutMs: 300 }), {
+            onSpawn: (pgid) => pgids.add(pgid),
+          });
         }),
       ),
     );
