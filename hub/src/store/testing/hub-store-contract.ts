@@ -1,7 +1,7 @@
 // Test-only: the behaviour every HubStore must have, run against each implementation.
 // Not exported from index.ts.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { EventRecord, NodeRecord, StreamRecord } from "../hub-records.ts";
+import type { EnrolTokenRecord, EventRecord, NodeRecord, StreamRecord } from "../hub-records.ts";
 import type { HubStore } from "../hub-store.ts";
 
 /** Opens stores on one backing (a data dir, a NATS server); each `open` after a `close` sees the same data. */
@@ -34,6 +34,11 @@ export function event(seq: number, id = `ev-${seq}`): EventRecord {
     requestId: null,
     payload: null,
   };
+}
+
+/** Enrolment token `e1` of `NODE`, not used yet, expiring at 1 000 (a fresh object each call). */
+function unusedToken(): EnrolTokenRecord {
+  return { hash: "e1", nodeId: NODE.id, createdAt: 1, expiresAt: 1_000, usedAt: null };
 }
 
 export function stream(pathName: string, available = true): StreamRecord {
@@ -73,7 +78,7 @@ export function describeHubStoreContract(name: string, setup: () => Promise<HubS
       const first = await fixture.open();
       await Promise.all([
         first.putNode(NODE),
-        first.putEnrolToken({ hash: "e1", nodeId: NODE.id, createdAt: 1, expiresAt: 1_000, usedAt: null }),
+        first.putEnrolToken(unusedToken()),
         first.putNodeCredential({ hash: "c1", nodeId: NODE.id, createdAt: 2 }),
         first.putUser({ username: "admin", role: "admin", passwordHash: "scrypt$x$y", createdAt: 3 }),
         first.putApiToken({
@@ -115,13 +120,7 @@ export function describeHubStoreContract(name: string, setup: () => Promise<HubS
 
     it("lets only one of two concurrent consumers use an enrolment token", async () => {
       const store = await fixture.open();
-      await store.putEnrolToken({
-        hash: "e1",
-        nodeId: NODE.id,
-        createdAt: 1,
-        expiresAt: 1_000,
-        usedAt: null,
-      });
+      await store.putEnrolToken(unusedToken());
       const results = await Promise.all([
         store.consumeEnrolToken("e1", 10),
         store.consumeEnrolToken("e1", 11),
@@ -136,13 +135,7 @@ export function describeHubStoreContract(name: string, setup: () => Promise<HubS
 
     it("reports an expired enrolment token as expired", async () => {
       const store = await fixture.open();
-      await store.putEnrolToken({
-        hash: "e1",
-        nodeId: NODE.id,
-        createdAt: 1,
-        expiresAt: 1_000,
-        usedAt: null,
-      });
+      await store.putEnrolToken(unusedToken());
       expect(await store.consumeEnrolToken("e1", 1_000)).toEqual({ kind: "expired", expiresAt: 1_000 });
       await store.close();
     });
