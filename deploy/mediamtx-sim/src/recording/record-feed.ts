@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { rm, stat } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import type { FlvFeed } from "../flv/flv-hub.ts";
@@ -14,6 +14,7 @@ import {
 } from "../flv/flv-tag.ts";
 import { type LibLogger, silentLogger } from "../media/lib-logger.ts";
 import { type ProcessGroup, spawnGroup, stopGroup } from "../media/spawn-group.ts";
+import { announceSegmentCreate } from "./announce-segment-create.ts";
 import { formatRecordPath, type RecordFormat } from "./record-path.ts";
 import { muxerArgs, segmentDuration } from "./segment-tools.ts";
 import type { Recorder, StartRecorderOptions } from "./start-recorder.ts";
@@ -21,7 +22,6 @@ import type { Recorder, StartRecorderOptions } from "./start-recorder.ts";
 const MAX_DRIFT_MICROS = 5_000_000;
 const FFMPEG_KILL_AFTER_MS = 5_000;
 const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Segment {
   readonly file: string;
@@ -78,25 +78,11 @@ export function startFeedRecorder(opts: StartRecorderOptions & { readonly feed: 
   };
 
   const finish = async (file: string, absolute: string, ffmpeg: ProcessGroup): Promise<void> => {
-    let exited = false;
-    void ffmpeg.exited.then(() => {
-      exited = true;
-    });
-    let created = false;
-    const announce = (async () => {
-      await sleep(opts.partDurationMs);
-      while (!exited && !created) {
-        const size = await stat(absolute).then(
-          (s) => s.size,
-          () => 0,
-        );
-        if (size > 0) created = true;
-        else await sleep(100);
-      }
-      if (created) opts.onSegmentCreate(file);
-    })();
+    const announce = announceSegmentCreate(absolute, ffmpeg.exited, opts.partDurationMs, () =>
+      opts.onSegmentCreate(file),
+    );
     await ffmpeg.exited;
-    await announce;
+    const created = await announce;
     const duration = await segmentDuration(absolute, format).catch(() => 0);
     if (duration <= 0) {
       await rm(absolute, { force: true });

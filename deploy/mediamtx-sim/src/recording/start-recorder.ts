@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { FlvFeed } from "../flv/flv-hub.ts";
 import { type LibLogger, silentLogger } from "../media/lib-logger.ts";
@@ -6,6 +6,7 @@ import type { Scenario } from "../media/scenario.ts";
 import { scenarioHasMedia } from "../media/scenario.ts";
 import { scenarioEncodeArgs, scenarioInputArgs } from "../media/scenario-args.ts";
 import { type ProcessGroup, spawnGroup, stopGroup } from "../media/spawn-group.ts";
+import { announceSegmentCreate } from "./announce-segment-create.ts";
 import { startFeedRecorder } from "./record-feed.ts";
 import { formatRecordPath, type RecordFormat } from "./record-path.ts";
 import { muxerArgs, segmentDuration } from "./segment-tools.ts";
@@ -77,25 +78,11 @@ export function startRecorder(opts: StartRecorderOptions): Recorder {
     ffmpeg = group;
     currentFile = file;
     if (stopped) group.signalGroup("SIGINT"); // stop() ran while this segment was being set up
-    let exited = false;
-    void group.exited.then(() => {
-      exited = true;
-    });
-    let created = false;
-    const announce = (async () => {
-      await sleep(opts.partDurationMs);
-      while (!exited && !created) {
-        const size = await stat(absolute).then(
-          (s) => s.size,
-          () => 0,
-        );
-        if (size > 0) created = true;
-        else await sleep(100);
-      }
-      if (created) opts.onSegmentCreate(file);
-    })();
+    const announce = announceSegmentCreate(absolute, group.exited, opts.partDurationMs, () =>
+      opts.onSegmentCreate(file),
+    );
     const exit = await group.exited;
-    await announce;
+    const created = await announce;
     const spawnError = group.spawnError();
     if (spawnError !== undefined || (exit.code !== 0 && exit.code !== 255 && exit.signal === null)) {
       logger.error(
