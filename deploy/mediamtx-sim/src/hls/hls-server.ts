@@ -12,6 +12,7 @@ import type { RuntimePath } from "../runtime/runtime-path.ts";
 import type { SimCore } from "../runtime/sim-core.ts";
 import { goEncodeQuery, parseCookies } from "./go-url-values.ts";
 import { HlsSession } from "./hls-session.ts";
+import { MEDIA_PLAYLIST_NAME, multivariantPlaylist, type SegmentRates } from "./multivariant-playlist.ts";
 
 /** MediaMTX closes an HLS session this long after its last request (`sessionCloseAfter`). */
 export const DEFAULT_HLS_SESSION_CLOSE_AFTER_MS = 30_000;
@@ -21,6 +22,8 @@ const PAUSE_AFTER_ERROR_MS = 2_000;
 const FIRST_SEGMENT_WAIT_MS = 10_000;
 const SESSION_COOKIE = "hlsSession";
 const SESSION_QUERY = "session";
+/** The muxer's own playlist file (ffmpeg's media playlist), served as `main_stream.m3u8`. */
+const MUXER_PLAYLIST_FILE = "index.m3u8";
 const PLAYER_PAGE =
   '<!DOCTYPE html><html><body><video src="index.m3u8" controls autoplay></video></body></html>';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,7 +70,9 @@ function setCookie(res: ServerResponse, name: string, value: string): void {
  * `cookieCheck=1`, then creates an `hlsSession` reader of the path, identified afterwards by the
  * `hlsSession` cookie or the `session` query parameter added to the playlist's URLs; playlists
  * and segments without a live session get 401. A session ends 30 s after its last request.
- * (The playlist is the scenario's media playlist, not MediaMTX's multivariant one.)
+ * `index.m3u8` is gohlslib's multivariant playlist pointing at `main_stream.m3u8` (the MPEG-TS
+ * variant's media playlist) with the request's query, so a player reloads only that URL and one
+ * read is one session.
  */
 export class HlsServer implements PathListener {
   readonly #core: SimCore;
@@ -237,14 +242,35 @@ export class HlsServer implements PathListener {
     if (cookies.get("cookieCheck") === "1") setCookie(res, SESSION_COOKIE, session.secret);
     else q.set(SESSION_QUERY, session.secret);
     const suffix = [...q.keys()].length === 0 ? "" : `?${goEncodeQuery(q)}`;
-    const body = Buffer.from(playlist.replace(/^(?!#)(\S+)$/gm, (uri) => uri + suffix));
+    const tracks = path.source?.media?.tracks() ?? [];
+    const rates = await this.#segmentRates(dir, playlist);
+    const body = Buffer.from(multivariantPlaylist({ tracks, rates, query: suffix.slice(1) }));
     session.bytesSent += body.length;
     res.writeHead(200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" });
     res.end(body);
   }
 
+  /** Peak and average bit rate of the listed segments, like gohlslib's BANDWIDTH attributes. */
+  async #segmentRates(dir: string, playlist: string): Promise<SegmentRates> {
+    let peak = 0;
+    let bits = 0;
+    let seconds = 0;
+    for (const m of playlist.matchAll(/^#EXTINF:([\d.]+),?\s*\n(?:#.*\n)*([^#\s]\S*)$/gm)) {
+      const duration = Number.parseFloat(m[1] ?? "0");
+      const size = await stat(join(this.#hlsRoot, ...dir.split("/"), m[2] ?? "")).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (duration <= 0 || size === 0) continue;
+      peak = Math.max(peak, (size * 8) / duration);
+      bits += size * 8;
+      seconds += duration;
+    }
+    return { peak, average: seconds > 0 ? bits / seconds : 0 };
+  }
+
   async #waitForPlaylist(path: RuntimePath): Promise<string | undefined> {
-    const file = join(this.#hlsRoot, ...path.name.split("/"), "index.m3u8");
+    const file = join(this.#hlsRoot, ...path.name.split("/"), MUXER_PLAYLIST_FILE);
     const deadline = Date.now() + FIRST_SEGMENT_WAIT_MS;
     for (;;) {
       const text = await readFile(file, "utf8").catch(() => "");
@@ -272,6 +298,20 @@ export class HlsServer implements PathListener {
     const now = Date.now();
     entry.lastRequestMs = now;
     muxer.lastRequestMs = now;
+    const session = entry.conn as HlsSession;
+    if (fname.endsWith(".m3u8")) {
+      // gohlslib has only the one media playlist; its segment URIs carry this request's query.
+      if (fname !== MEDIA_PLAYLIST_NAME) return void res.writeHead(404).end();
+      const text = await readFile(join(this.#hlsRoot, ...dir.split("/"), MUXER_PLAYLIST_FILE), "utf8").catch(
+        () => undefined,
+      );
+      if (text === undefined) return void res.writeHead(404).end();
+      const body = Buffer.from(text.replace(/^(?!#)(\S+)$/gm, (uri) => uri + url.search));
+      session.bytesSent += body.length;
+      res.writeHead(200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" });
+      res.end(body);
+      return;
+    }
     const file = join(this.#hlsRoot, ...dir.split("/"), fname);
     const isFile = await stat(file).then(
       (s) => s.isFile(),
@@ -279,14 +319,9 @@ export class HlsServer implements PathListener {
     );
     if (!isFile) return void res.writeHead(404).end();
     const body = await readFile(file);
-    const session = entry.conn as HlsSession;
     session.bytesSent += body.length;
-    if (fname.endsWith(".m3u8")) {
-      res.writeHead(200, { "Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "no-cache" });
-    } else {
-      muxer.outboundBytes += body.length;
-      res.writeHead(200, { "Content-Type": "video/mp2t", "Cache-Control": "no-cache" });
-    }
+    muxer.outboundBytes += body.length;
+    res.writeHead(200, { "Content-Type": "video/mp2t", "Cache-Control": "no-cache" });
     res.end(body);
   }
 

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startSimulator } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
-import { ffprobeJson } from "../media/index.ts";
+import { ffprobeJson, runTool } from "../media/index.ts";
 import { eventually, httpCall } from "../test-support/http-call.ts";
 
 const append = (file: string, text: string) => `sh -c 'echo "${text}" >> ${file}'`;
@@ -78,6 +78,35 @@ describe("HLS sessions", () => {
     expect(hooks).toEqual([`read hlsSession ${session.id} probe%3D1`, `unread hlsSession ${session.id}`]);
   });
 
+  it("keeps one session for a 6-second ffmpeg read (the player reloads only the media playlist)", async () => {
+    await using sim = await startSimulator();
+    await sim.control.publish("cam", "testsrc");
+    await runTool(
+      "ffmpeg",
+      [
+        "-v",
+        "error",
+        "-nostdin",
+        "-i",
+        `${sim.hlsUrl}/cam/index.m3u8`,
+        "-t",
+        "6",
+        "-c",
+        "copy",
+        "-f",
+        "null",
+        "-",
+      ],
+      { timeoutMs: 40_000 },
+    );
+    const list = (await httpCall(sim.apiUrl, "GET", "/v3/hlssessions/list")).json as {
+      itemCount: number;
+      items: HlsSessionJson[];
+    };
+    expect(list.itemCount).toBe(1);
+    expect(list.items[0]?.outboundBytes).toBeGreaterThan(50_000); // about 6 s of segments
+  });
+
   it("redirects with cookieCheck, hands out the session in the playlist URLs, and refuses segments without it", async () => {
     await using sim = await startSimulator();
     await sim.control.publish("cam", "testsrc");
@@ -91,12 +120,27 @@ describe("HLS sessions", () => {
     ]);
     expect(first.headers.getSetCookie()[0]).toBe("cookieCheck=1");
 
-    // Without the cookie (plain fetch keeps none), the session travels in the URLs.
-    const playlist = await hls("/cam/index.m3u8?a=1&b=2&cookieCheck=1");
-    expect(playlist.status).toBe(200);
+    // Without the cookie (plain fetch keeps none), the session travels in the URLs: the
+    // multivariant playlist points at the media playlist, whose segment URIs carry its query.
+    const multivariant = await hls("/cam/index.m3u8?a=1&b=2&cookieCheck=1");
+    expect(multivariant.status).toBe(200);
+    const lines = (await multivariant.text()).split("\n");
+    expect(lines.slice(0, 4)).toEqual(["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS", ""]);
+    expect(lines[4]).toMatch(
+      /^#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS="avc1\.42c01e,mp4a\.40\.2",RESOLUTION=640x360$/,
+    );
+    const variant = lines[5] ?? "";
+    expect(variant).toMatch(/^main_stream\.m3u8\?a=1&b=2&session=[0-9a-f-]{36}$/);
+    const playlist = await hls(`/cam/${variant}`);
+    expect([playlist.status, playlist.headers.get("content-type")]).toEqual([
+      200,
+      "application/vnd.apple.mpegurl",
+    ]);
     const text = await playlist.text();
+    expect(text).toMatch(/^#EXTM3U\n/);
     const segment = text.split("\n").find((l) => l.endsWith(".ts") || l.includes(".ts?")) ?? "";
     expect(segment).toMatch(/^index\d+\.ts\?a=1&b=2&session=[0-9a-f-]{36}$/);
+    expect((await hls(`/cam/other.m3u8?${variant.split("?")[1]}`)).status).toBe(404);
     const ok = await hls(`/cam/${segment}`);
     expect([ok.status, ok.headers.get("content-type")]).toEqual([200, "video/mp2t"]);
     expect((await ok.arrayBuffer()).byteLength).toBeGreaterThan(0);

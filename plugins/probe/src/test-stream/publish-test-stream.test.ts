@@ -29,11 +29,12 @@ afterAll(async () => {
 /** Probes the path over the simulator's HLS once it has a playlist with enough media. */
 async function measure(path: string): Promise<DeepProbeMeasurement> {
   const url = `${sim.hlsUrl}/${path}/index.m3u8`;
-  await waitFor(
-    async () => (await fetch(url)).text(),
-    (playlist) => (playlist.match(/#EXTINF/g) ?? []).length >= 2,
-    20_000,
-  );
+  // index.m3u8 is MediaMTX's multivariant playlist: its variant line is the media playlist.
+  const mediaPlaylist = async (): Promise<string> => {
+    const variant = (await (await fetch(url)).text()).split("\n").find((l) => l.includes(".m3u8")) ?? "";
+    return variant === "" ? "" : (await fetch(new URL(variant, url))).text();
+  };
+  await waitFor(mediaPlaylist, (playlist) => (playlist.match(/#EXTINF/g) ?? []).length >= 2, 20_000);
   const result = await runDeepProbe(probeRequest(url));
   if (result.kind !== "measured") return expect.fail(JSON.stringify(result));
   return result.measurement;
