@@ -2,13 +2,14 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { type PluginHarness, startPluginHarness } from "@mtx-fleet/agent/testing";
-import type { MediaMtxHookEvent, PluginDefinition } from "@mtx-fleet/plugin-api";
+import type { PluginDefinition } from "@mtx-fleet/plugin-api";
 import { createTempDir, freePort, waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
 import { HOOK_ROUTE_PREFIX } from "./hook-defaults.ts";
 import { spoolFileName } from "./hook-wire.ts";
 import { hooksPlugin } from "./hooks-plugin.ts";
 import { spoolEvent } from "./spool-event.ts";
+import { collectHookEvents, hooksStatus } from "./testing/hooks-harness.ts";
 import { runWrapperProcess } from "./testing/index.ts";
 
 const TOKEN = "hooks-test-token-0123456789";
@@ -21,20 +22,8 @@ async function startHooks(spoolDir: string, config: Record<string, unknown> = {}
   ]);
 }
 
-async function status(harness: PluginHarness): Promise<{ receiver: { url: string | null } }> {
-  const route = harness.host.route("hooks", "GET", "/status");
-  const answer = await route?.({
-    method: "GET",
-    path: "/status",
-    query: {},
-    body: undefined,
-    requestId: "t",
-  });
-  return answer?.body as { receiver: { url: string | null } };
-}
-
 async function receiverUrl(harness: PluginHarness): Promise<string> {
-  const { receiver } = await status(harness);
+  const { receiver } = await hooksStatus<{ receiver: { url: string | null } }>(harness);
   if (receiver.url === null) throw new Error("the receiver does not listen");
   return receiver.url;
 }
@@ -42,12 +31,6 @@ async function receiverUrl(harness: PluginHarness): Promise<string> {
 async function hookRecords(harness: PluginHarness) {
   const records = await harness.outbox.read({ afterSeq: 0, limit: 1000 });
   return records.filter((r) => r.kind === "hook.received");
-}
-
-function collect(harness: PluginHarness): MediaMtxHookEvent[] {
-  const seen: MediaMtxHookEvent[] = [];
-  harness.bus.on("mediamtx.hook", (event) => void seen.push(event));
-  return seen;
 }
 
 async function post(url: string, hook: string, body: unknown, token = TOKEN) {
@@ -204,7 +187,7 @@ describe("hooks plugin: spool", () => {
     await writeFile(join(spool.path, spoolFileName(Date.now(), "garbage")), "{ not a spool file");
 
     await using harness = await startHooks(spool.path);
-    const seen = collect(harness);
+    const seen = collectHookEvents(harness);
     await waitFor(
       async () => seen.length,
       (n) => n === 4,

@@ -1,10 +1,11 @@
 // The hooks plugin against the MediaMTX simulator: real hooks (the simulator runs mtx-hook like
 // MediaMTX: no shell, own process group) and hooks that never come (no hook configured).
-import { type PluginHarness, startPluginHarness } from "@mtx-fleet/agent/testing";
-import type { MediaMtxHookEvent, PluginDefinition } from "@mtx-fleet/plugin-api";
+import { startPluginHarness } from "@mtx-fleet/agent/testing";
+import type { PluginDefinition } from "@mtx-fleet/plugin-api";
 import { createTempDir, freePort, startSimulator, waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
 import { hooksPlugin } from "./hooks-plugin.ts";
+import { collectHookEvents, hooksStatus } from "./testing/hooks-harness.ts";
 import { WRAPPER_MAIN } from "./testing/index.ts";
 
 const TOKEN = "hooks-test-token-0123456789";
@@ -16,26 +17,8 @@ const POLL_INTERVAL_MS = 500;
 const HOOKS_POLL_INTERVAL_MS = 2_000;
 const definition = hooksPlugin as unknown as PluginDefinition;
 
-function collect(harness: PluginHarness): MediaMtxHookEvent[] {
-  const seen: MediaMtxHookEvent[] = [];
-  harness.bus.on("mediamtx.hook", (event) => void seen.push(event));
-  return seen;
-}
-
 interface PluginStatus {
   readonly reconcile: { readonly started: boolean; readonly snapshotTakenAt: number | null };
-}
-
-async function pluginStatus(harness: PluginHarness): Promise<PluginStatus> {
-  const route = harness.host.route("hooks", "GET", "/status");
-  const answer = await route?.({
-    method: "GET",
-    path: "/status",
-    query: {},
-    body: undefined,
-    requestId: "t",
-  });
-  return answer?.body as PluginStatus;
 }
 
 const hookCommand = (event: string): string => `"${process.execPath}" "${WRAPPER_MAIN}" ${event}`;
@@ -49,10 +32,10 @@ describe("hooks plugin with the simulator", () => {
       [{ definition, config: { port: 0, token: TOKEN, spoolDir: spool.path } }],
       { mediamtxUrl: sim.apiUrl, pollIntervalMs: POLL_INTERVAL_MS },
     );
-    const seen = collect(harness);
+    const seen = collectHookEvents(harness);
     // Let the reconciler see the path unavailable first (its start waits for the first drain).
     await waitFor(
-      () => pluginStatus(harness),
+      () => hooksStatus<PluginStatus>(harness),
       (status) => status.reconcile.started,
     );
     const publishedAt = Date.now();
@@ -122,7 +105,7 @@ describe("hooks plugin with the simulator", () => {
         [{ definition, config: { port, token: TOKEN, spoolDir: spool.path } }],
         { mediamtxUrl: sim.apiUrl, pollIntervalMs: HOOKS_POLL_INTERVAL_MS },
       );
-      const seen = collect(harness);
+      const seen = collectHookEvents(harness);
       const query = `user="it's me"&token=a+b%2F&x=ü`;
       await sim.control.publish("cam/live", "synthetic", { sourceType: "rtspSession", query });
       await waitFor(
@@ -141,7 +124,7 @@ describe("hooks plugin with the simulator", () => {
       // Two more polls after the last hook: a synthesis would have happened by then.
       const lastHookAt = seen[1]?.occurredAt ?? 0;
       await waitFor(
-        () => pluginStatus(harness),
+        () => hooksStatus<PluginStatus>(harness),
         (status) => (status.reconcile.snapshotTakenAt ?? 0) > lastHookAt + 2 * HOOKS_POLL_INTERVAL_MS,
       );
       expect(seen).toHaveLength(2);
