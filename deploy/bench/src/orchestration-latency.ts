@@ -2,10 +2,10 @@
 // runs mtx-hook for every hook (deploy/mediamtx/mtx-hooks.yml), the agent's hooks plugin stores
 // and emits it, the orchestration plugin spawns the worker. Measured per segment, so the
 // orchestration's own share stands next to the hook delivery it depends on (the baseline).
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { WRAPPER_MAIN } from "@mtx-fleet/plugin-hooks/testing";
+import { installHookShim } from "@mtx-fleet/plugin-hooks/testing";
 import {
   createTempDir,
   freePort,
@@ -68,11 +68,7 @@ export async function orchestrationLatency(options: { runs?: number } = {}): Pro
   const dataDir = join(dir.path, "agent-data");
   const hooksDir = join(dataDir, "plugins", "hooks");
   const port = await freePort();
-  await writeFile(
-    join(dir.path, "mtx-hook"),
-    `#!/bin/sh\nexec "${process.execPath}" "${WRAPPER_MAIN}" "$@"\n`,
-  );
-  await chmod(join(dir.path, "mtx-hook"), 0o755);
+  const env = await installHookShim({ binDir: dir.path, hooksDir, receiverUrl: `http://127.0.0.1:${port}` });
   await using sim = await startSimulator({
     configText: [
       "api: yes\napiAddress: 127.0.0.1:0",
@@ -81,13 +77,7 @@ export async function orchestrationLatency(options: { runs?: number } = {}): Pro
       await readFile(SNIPPET, "utf8"),
     ].join("\n"),
     validateResponses: false,
-    env: {
-      ...process.env,
-      PATH: `${dir.path}:${process.env.PATH ?? ""}`,
-      MTX_HOOK_URL: `http://127.0.0.1:${port}`,
-      MTX_HOOK_TOKEN_FILE: join(hooksDir, "token"),
-      MTX_HOOK_SPOOL_DIR: join(hooksDir, "spool"),
-    },
+    env,
   });
   await using agent = await startAgent({
     dataDir,

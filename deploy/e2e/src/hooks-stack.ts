@@ -2,10 +2,10 @@
 // (verbatim; `mtx-hook` on its PATH is a shim running the wrapper from source), an agent whose
 // hooks plugin listens on a known port with its token and spool in the agent's data dir, and
 // a hub the agent is enrolled with.
-import { chmod, readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { WRAPPER_MAIN } from "@mtx-fleet/plugin-hooks/testing";
+import { installHookShim } from "@mtx-fleet/plugin-hooks/testing";
 import {
   createTempDir,
   freePort,
@@ -91,21 +91,11 @@ export async function startHooksStack(options: HooksStackOptions = {}): Promise<
   const hooksDir = join(dataDir, "plugins", "hooks");
   const port = await freePort();
   const receiverUrl = `http://127.0.0.1:${port}`;
-  await writeFile(
-    join(dir.path, "mtx-hook"),
-    `#!/bin/sh\nexec "${process.execPath}" "${WRAPPER_MAIN}" "$@"\n`,
-  );
-  await chmod(join(dir.path, "mtx-hook"), 0o755);
+  const env = await installHookShim({ binDir: dir.path, hooksDir, receiverUrl });
   const sim = await startSimulator({
     ...(options.mimic === undefined ? {} : { mimic: options.mimic }),
     configText: await mediamtxYml(options.mimic, options.pathsYaml ?? ""),
-    env: {
-      ...process.env,
-      PATH: `${dir.path}:${process.env.PATH ?? ""}`,
-      MTX_HOOK_URL: receiverUrl,
-      MTX_HOOK_TOKEN_FILE: join(hooksDir, "token"),
-      MTX_HOOK_SPOOL_DIR: join(hooksDir, "spool"),
-    },
+    env,
   });
   const hub = await startHub();
   const created = await hub.request("POST", "/api/v1/fleet/nodes", {

@@ -4,10 +4,10 @@
 // chain: publish live/<id>/in → ffmpeg republishes to live/<id>/out → its ready hook starts a
 // forwarder that copies it to an RTMP listener.
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { WRAPPER_MAIN } from "@mtx-fleet/plugin-hooks/testing";
+import { installHookShim } from "@mtx-fleet/plugin-hooks/testing";
 import {
   createTempDir,
   freePort,
@@ -52,11 +52,7 @@ async function startStack(orchestration: Record<string, unknown>): Promise<Stack
   const dataDir = join(dir.path, "agent-data");
   const hooksDir = join(dataDir, "plugins", "hooks");
   const port = await freePort();
-  await writeFile(
-    join(dir.path, "mtx-hook"),
-    `#!/bin/sh\nexec "${process.execPath}" "${WRAPPER_MAIN}" "$@"\n`,
-  );
-  await chmod(join(dir.path, "mtx-hook"), 0o755);
+  const env = await installHookShim({ binDir: dir.path, hooksDir, receiverUrl: `http://127.0.0.1:${port}` });
   const yml = [
     "logLevel: info",
     "api: yes\napiAddress: 127.0.0.1:0",
@@ -69,13 +65,7 @@ async function startStack(orchestration: Record<string, unknown>): Promise<Stack
   ].join("\n");
   const sim = await startSimulator({
     configText: yml,
-    env: {
-      ...process.env,
-      PATH: `${dir.path}:${process.env.PATH ?? ""}`,
-      MTX_HOOK_URL: `http://127.0.0.1:${port}`,
-      MTX_HOOK_TOKEN_FILE: join(hooksDir, "token"),
-      MTX_HOOK_SPOOL_DIR: join(hooksDir, "spool"),
-    },
+    env,
   });
   const agent = await startAgent({
     dataDir,
