@@ -42,7 +42,12 @@ describe("agentless manager (inside a hub)", () => {
     const hub = await startHub({
       loaded: {
         file: "test",
-        config: parseConfig(HubConfigSchema, { version: 1, dataDir, api: { host: "127.0.0.1", port: 0 } }),
+        config: parseConfig(HubConfigSchema, {
+          version: 1,
+          dataDir,
+          api: { host: "127.0.0.1", port: 0 },
+          link: { host: "127.0.0.1", port: 0 },
+        }),
       },
       logger: pino({ level: "info" }, sink),
       version: "0.0.0-test",
