@@ -1,20 +1,11 @@
 // The fleet over the gRPC link alone (no NATS): real simulator, agent and hub processes.
-import { freePort, type StartedHub, startAgent, startHub, startSimulator, waitFor } from "@mtx-fleet/testkit";
+import { freePort, startAgent, startHub, startSimulator, waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
+import { createNode } from "./create-node.ts";
 
 interface Page<T> {
   readonly items: T[];
   readonly itemCount: number;
-}
-
-async function createNode(hub: StartedHub, name: string): Promise<{ id: string; token: string }> {
-  const created = await hub.request("POST", "/api/v1/fleet/nodes", {
-    name,
-    environment: "dev",
-    labels: { site: "lab" },
-  });
-  const body = created.body as { node: { id: string }; enrolToken: { token: string } };
-  return { id: body.node.id, token: body.enrolToken.token };
 }
 
 describe("agent ↔ hub over the gRPC link", () => {
@@ -22,7 +13,11 @@ describe("agent ↔ hub over the gRPC link", () => {
     await using sim = await startSimulator({ config: { paths: { "cam/1": {}, "cam/2": {} } } });
     await sim.control.publish("cam/1", "synthetic");
     await using hub = await startHub();
-    const node = await createNode(hub, "edge-1");
+    const node = await createNode(hub, {
+      name: "edge-1",
+      environment: "dev",
+      labels: { site: "lab" },
+    });
     await using agent = await startAgent({
       config: {
         mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 500 },
@@ -54,7 +49,11 @@ describe("agent ↔ hub over the gRPC link", () => {
 
   it("refuses a second use of the enrolment token with a clear error", async () => {
     await using hub = await startHub();
-    const node = await createNode(hub, "edge-2");
+    const node = await createNode(hub, {
+      name: "edge-2",
+      environment: "dev",
+      labels: { site: "lab" },
+    });
     await using first = await startAgent({ config: { hub: { url: hub.linkUrl, enrolToken: node.token } } });
     await waitFor(
       async () => ((await first.get("/api/v1/status")).body as { hub: { state: string } }).hub.state,
@@ -77,7 +76,11 @@ describe("agent ↔ hub over the gRPC link", () => {
     const hubConfig = { api: { port: apiPort }, link: { port: linkPort } };
     let hub = await startHub({ config: hubConfig });
     const dataDir = hub.dataDir;
-    const node = await createNode(hub, "edge-3");
+    const node = await createNode(hub, {
+      name: "edge-3",
+      environment: "dev",
+      labels: { site: "lab" },
+    });
     await using agent = await startAgent({
       config: { hub: { url: hub.linkUrl, enrolToken: node.token, telemetryIntervalMs: 500 } },
     });

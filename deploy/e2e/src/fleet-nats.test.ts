@@ -2,6 +2,7 @@
 // NATS. Real nats-server, simulator, agent and hub processes.
 import { startAgent, startHub, startNatsServer, startSimulator, waitFor } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
+import { createNode } from "./create-node.ts";
 
 interface Page<T> {
   readonly items: T[];
@@ -14,18 +15,17 @@ describe("agent → NATS → hub", () => {
     await using sim = await startSimulator({ config: { paths: { "cam/1": {} } } });
     await sim.control.publish("cam/1", "synthetic");
     await using hub = await startHub({ config: { nats: { servers: [nats.url] } } });
-    const created = await hub.request("POST", "/api/v1/fleet/nodes", {
+    const node = await createNode(hub, {
       name: "edge-n",
       environment: "staging",
       labels: {},
     });
-    const { node, enrolToken } = created.body as { node: { id: string }; enrolToken: { token: string } };
     await using agent = await startAgent({
       config: {
         mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 500 },
         hub: {
           url: hub.linkUrl,
-          enrolToken: enrolToken.token,
+          enrolToken: node.token,
           telemetryIntervalMs: 500,
           nats: { servers: [nats.url] },
         },

@@ -19,6 +19,7 @@ import {
   type TempDir,
   waitFor,
 } from "@mtx-fleet/testkit";
+import { createNode } from "./create-node.ts";
 
 /**
  * The agent's poll interval with real hooks: long enough that a wrapper slowed by a loaded
@@ -98,14 +99,13 @@ export async function startHooksStack(options: HooksStackOptions = {}): Promise<
     env,
   });
   const hub = await startHub();
-  const created = await hub.request("POST", "/api/v1/fleet/nodes", {
+  const node = await createNode(hub, {
     name: "hooks-node",
     environment: "dev",
   });
-  const { node, enrolToken } = created.body as { node: { id: string }; enrolToken: { token: string } };
   const config = {
     mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: options.pollIntervalMs ?? POLL_INTERVAL_MS },
-    hub: { url: hub.linkUrl, enrolToken: enrolToken.token, telemetryIntervalMs: 500 },
+    hub: { url: hub.linkUrl, enrolToken: node.token, telemetryIntervalMs: 500 },
     plugins: { hooks: { config: { port, drainIntervalMs: 500, ...options.hooksConfig } } },
   };
   let agent: StartedAgent | undefined;

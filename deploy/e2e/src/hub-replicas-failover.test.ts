@@ -11,6 +11,7 @@ import {
   waitFor,
 } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
+import { createNode } from "./create-node.ts";
 
 interface Page<T> {
   readonly items: T[];
@@ -37,16 +38,6 @@ const outboxOf = async (agent: StartedAgent): Promise<EventItem[]> =>
 const connectivityOn = async (hub: StartedHub, nodeId: string): Promise<string> =>
   ((await hub.request("GET", `/api/v1/fleet/nodes/${nodeId}`)).body as { connectivity: { state: string } })
     .connectivity.state;
-
-async function createNode(hub: StartedHub, name: string): Promise<{ id: string; token: string }> {
-  const created = await hub.request("POST", "/api/v1/fleet/nodes", {
-    name,
-    environment: "staging",
-    labels: {},
-  });
-  const body = created.body as { node: { id: string }; enrolToken: { token: string } };
-  return { id: body.node.id, token: body.enrolToken.token };
-}
 
 /** After failover: every event still in the agent's outbox is at the hub once, with its seq. */
 async function expectAllStored(hub: StartedHub, agent: StartedAgent, nodeId: string): Promise<void> {
@@ -75,7 +66,18 @@ describe("hub replica failover", () => {
     const config = { nats: { servers: [nats.url] } };
     await using a = await startHub({ config });
     await using b = await startHub({ config });
-    const [linkNode, natsNode] = [await createNode(b, "edge-link"), await createNode(b, "edge-nats")];
+    const [linkNode, natsNode] = [
+      await createNode(b, {
+        name: "edge-link",
+        environment: "staging",
+        labels: {},
+      }),
+      await createNode(b, {
+        name: "edge-nats",
+        environment: "staging",
+        labels: {},
+      }),
+    ];
     const agentConfig = (token: string, extra: Record<string, unknown> = {}) => ({
       mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 500 },
       hub: { url: [b.linkUrl, a.linkUrl], enrolToken: token, telemetryIntervalMs: 500, ...extra },

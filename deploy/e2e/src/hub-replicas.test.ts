@@ -11,6 +11,7 @@ import {
   waitFor,
 } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
+import { createNode } from "./create-node.ts";
 
 interface Page<T> {
   readonly items: T[];
@@ -54,19 +55,18 @@ describe("two hub replicas on one NATS", () => {
       "nats-kv",
     ]);
 
-    const created = await a.request("POST", "/api/v1/fleet/nodes", {
+    const node = await createNode(a, {
       name: "edge-r",
       environment: "prod",
       labels: { site: "lab" },
     });
-    const { node, enrolToken } = created.body as { node: { id: string }; enrolToken: { token: string } };
     // The agent knows both replicas and starts with B.
     await using agent = await startAgent({
       config: {
         mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 500 },
         hub: {
           url: [b.linkUrl, a.linkUrl],
-          enrolToken: enrolToken.token,
+          enrolToken: node.token,
           telemetryIntervalMs: 500,
           nats: { servers: [nats.url] },
         },
@@ -123,7 +123,7 @@ describe("two hub replicas on one NATS", () => {
 
     // The token was used at B: A refuses it too.
     await using again = await startAgent({
-      config: { hub: { url: a.linkUrl, enrolToken: enrolToken.token } },
+      config: { hub: { url: a.linkUrl, enrolToken: node.token } },
     });
     await waitFor(
       async () => again.logs(),

@@ -13,6 +13,7 @@ import {
   waitFor,
 } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
+import { createNode } from "./create-node.ts";
 
 interface EventItem {
   readonly id: string;
@@ -43,18 +44,17 @@ describe("network partition between an agent and its hub", () => {
     const linkPort = Number(hub.linkUrl.split(":").at(-1));
     await using linkProxy = await startTcpProxy({ targetPort: linkPort });
     await using natsProxy = await startTcpProxy({ targetPort: nats.port });
-    const created = await hub.request("POST", "/api/v1/fleet/nodes", {
+    const node = await createNode(hub, {
       name: "edge-p",
       environment: "prod",
       labels: {},
     });
-    const { node, enrolToken } = created.body as { node: { id: string }; enrolToken: { token: string } };
     await using agent = await startAgent({
       config: {
         mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 250 },
         hub: {
           url: linkProxy.address,
-          enrolToken: enrolToken.token,
+          enrolToken: node.token,
           telemetryIntervalMs: 500,
           nats: { servers: [`nats://${natsProxy.address}`] },
         },

@@ -12,6 +12,7 @@ import {
   waitFor,
 } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
+import { createNode } from "./create-node.ts";
 
 interface Stream {
   readonly id: string;
@@ -70,12 +71,6 @@ function healthPlugins(sim: StartedSimulator): Record<string, unknown> {
   };
 }
 
-async function enrolNode(hub: StartedHub, name: string): Promise<{ id: string; token: string }> {
-  const created = await hub.request("POST", "/api/v1/fleet/nodes", { name, environment: "dev", labels: {} });
-  const body = created.body as { node: { id: string }; enrolToken: { token: string } };
-  return { id: body.node.id, token: body.enrolToken.token };
-}
-
 async function streamsOf(hub: StartedHub, nodeId: string): Promise<Map<string, Stream>> {
   const page = (await hub.request("GET", `/api/v1/streams?node=${nodeId}`)).body as Page<Stream>;
   return new Map((page.items ?? []).map((s) => [s.pathName, s]));
@@ -104,7 +99,7 @@ describe("stream health at the hub", () => {
     });
     await Promise.all(PATHS.map((path) => sim.control.publish(path, SCENARIOS[path].scenario)));
     await using hub = await startHub();
-    const node = await enrolNode(hub, "edge-health");
+    const node = await createNode(hub, { name: "edge-health", environment: "dev", labels: {} });
     await using _agent = await startAgent({
       config: {
         mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 500 },
@@ -189,7 +184,7 @@ describe("stream health at the hub", () => {
     await using sim = await startSimulator({ config: { paths: { "health/stalled": {} } } });
     await sim.control.publish("health/stalled", "stalled");
     await using hub = await startHub({ config: { nats: { servers: [nats.url] } } });
-    const node = await enrolNode(hub, "edge-health-nats");
+    const node = await createNode(hub, { name: "edge-health-nats", environment: "dev", labels: {} });
     await using _agent = await startAgent({
       config: {
         mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 500 },
