@@ -19,7 +19,7 @@ import {
   waitFor,
 } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
-import { FAST_RESTART, REPUBLISH_RULE, TEST_WORKER } from "./orchestration-rules.ts";
+import { FAST_RESTART, REPUBLISH_RULE, STEADY_RULE } from "./orchestration-rules.ts";
 
 const SNIPPET = fileURLToPath(new URL("../../mediamtx/mtx-hooks.yml", import.meta.url));
 
@@ -194,15 +194,7 @@ describe("orchestration e2e with real hooks", () => {
   it("keeps one worker while the publisher flaps five times within the grace", async () => {
     await using stack = await startStack({
       reconcileFromSnapshot: false,
-      rules: [
-        {
-          name: "steady",
-          match: "flap/{streamId}",
-          command: [process.execPath, TEST_WORKER, "{path}"],
-          graceMs: 60_000,
-          restart: FAST_RESTART,
-        },
-      ],
+      rules: [STEADY_RULE],
     });
     const { sim, agent } = stack;
     await sim.control.publish("flap/1", "synthetic");

@@ -1,5 +1,6 @@
 // What the orchestration e2e tests share: the test worker script, a fast restart policy and the
-// rule that republishes live/<id>/in to live/<id>/out with a real ffmpeg.
+// rules: one republishes live/<id>/in to live/<id>/out with a real ffmpeg, one keeps a test
+// worker per flap/<id> through a long grace.
 import { fileURLToPath } from "node:url";
 
 /** The orchestration plugin's test worker (see its test-worker.ts): `[process.execPath, TEST_WORKER]`. */
@@ -17,5 +18,14 @@ export const REPUBLISH_RULE = {
     ...["-i", "{rtmpUrl}/live/{streamId}/in", "-c", "copy", "-f", "flv", "{rtmpUrl}/live/{streamId}/out"],
   ],
   graceMs: 1_000,
+  restart: FAST_RESTART,
+};
+
+/** A test worker per flap/<id>, kept through a 60 s grace (a flapping publisher must not restart it). */
+export const STEADY_RULE = {
+  name: "steady",
+  match: "flap/{streamId}",
+  command: [process.execPath, TEST_WORKER, "{path}"],
+  graceMs: 60_000,
   restart: FAST_RESTART,
 };

@@ -10,7 +10,7 @@ import {
   waitFor,
 } from "@mtx-fleet/testkit";
 import { describe, expect, it } from "vitest";
-import { FAST_RESTART, REPUBLISH_RULE, TEST_WORKER } from "./orchestration-rules.ts";
+import { FAST_RESTART, REPUBLISH_RULE, STEADY_RULE, TEST_WORKER } from "./orchestration-rules.ts";
 
 interface Worker {
   readonly id: string;
@@ -85,13 +85,7 @@ describe("orchestration e2e (agent + simulator)", () => {
     await using sim = await startSimulator();
     await using agent = await agentWith(sim, {
       rules: [
-        {
-          name: "steady",
-          match: "flap/{streamId}",
-          command: [process.execPath, TEST_WORKER, "{path}"],
-          graceMs: 60_000,
-          restart: FAST_RESTART,
-        },
+        STEADY_RULE,
         {
           name: "crashy",
           match: "crash/{streamId}",
