@@ -1,9 +1,9 @@
 import { MtxError, parseConfig, type StreamHealth, Type } from "@mtx-fleet/plugin-api";
+import { redactUrl } from "./deep/redact-url.ts";
 import { deepFindings } from "./deep-findings.ts";
 import { verdictOf } from "./judge-stream.ts";
 import type { ProbeConfig } from "./probe-config.ts";
 import type { ProbeEngine, ProbeSlots } from "./probe-engine.ts";
-import { redactUrl } from "./redact-url.ts";
 import type { StreamMonitor } from "./stream-monitor.ts";
 import type { ThumbnailStore } from "./thumbnail-store.ts";
 

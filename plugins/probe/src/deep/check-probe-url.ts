@@ -2,6 +2,7 @@ import { lookup } from "node:dns/promises";
 import { MtxError } from "@mtx-fleet/plugin-api";
 import { classifyAddress } from "./classify-address.ts";
 import { formatIpAddress, type IpAddress, inNetwork, parseIpAddress, parseIpNetwork } from "./ip-address.ts";
+import { redactUrl } from "./redact-url.ts";
 
 /** Schemes an operator may probe by default. */
 export const DEFAULT_PROBE_URL_SCHEMES: readonly string[] = Object.freeze([
@@ -56,14 +57,6 @@ export interface CheckedProbeUrl {
 const defaultResolve: ResolveHost = (hostname) => lookup(hostname, { all: true, order: "verbatim" });
 
 /** The URL without credentials, for messages and logs. */
-export function redactUrl(url: URL): string {
-  if (url.username === "" && url.password === "") return url.href;
-  const copy = new URL(url.href);
-  copy.username = "";
-  copy.password = "";
-  return copy.href;
-}
-
 function refuse(url: URL, reason: string, message: string, details: Record<string, unknown> = {}): never {
   throw new MtxError("MTX_URL_FORBIDDEN", `probe of ${redactUrl(url)} refused: ${message}`, {
     details: { reason, url: redactUrl(url), ...details },
