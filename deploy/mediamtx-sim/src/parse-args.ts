@@ -7,7 +7,8 @@ export const DEFAULT_CONTROL_ADDRESS = "127.0.0.1:9990";
 
 /**
  * Parses `mediamtx-sim [mediamtx.yml] [--mimic V] [--scale N] [--demo] [--control-address A]
- * [--work-dir D] [--validate-responses] [--apply-delay-ms N] [--hls-session-close-after-ms N]`.
+ * [--work-dir D] [--validate-responses] [--apply-delay-ms N] [--hls-session-close-after-ms N]
+ * [--rtsp-listen-address A]`.
  */
 export function parseArgs(argv: readonly string[]): SimulatorOptions {
   let configPath: string | undefined;
@@ -19,6 +20,7 @@ export function parseArgs(argv: readonly string[]): SimulatorOptions {
   let validateResponses = false;
   let applyDelayMs: number | undefined;
   let hlsSessionCloseAfterMs: number | undefined;
+  let rtspListenAddress: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const value = (): string => {
@@ -53,6 +55,9 @@ export function parseArgs(argv: readonly string[]): SimulatorOptions {
       case "--apply-delay-ms":
         applyDelayMs = Number(value());
         break;
+      case "--rtsp-listen-address":
+        rtspListenAddress = value();
+        break;
       case "--hls-session-close-after-ms":
         hlsSessionCloseAfterMs = Number(value());
         if (!Number.isInteger(hlsSessionCloseAfterMs) || hlsSessionCloseAfterMs <= 0)
@@ -68,5 +73,6 @@ export function parseArgs(argv: readonly string[]): SimulatorOptions {
     ...base,
     ...(applyDelayMs === undefined ? {} : { applyDelayMs }),
     ...(hlsSessionCloseAfterMs === undefined ? {} : { hlsSessionCloseAfterMs }),
+    ...(rtspListenAddress === undefined ? {} : { rtspListenAddress }),
   };
 }

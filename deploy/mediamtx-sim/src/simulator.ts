@@ -19,6 +19,7 @@ import { createHlsHandler } from "./media/index.ts";
 import { metricsHandler } from "./metrics/metrics-handler.ts";
 import { createPlaybackHandler } from "./playback/index.ts";
 import { RtmpServer } from "./rtmp/rtmp-server.ts";
+import { RtspServer } from "./rtsp/rtsp-server.ts";
 import { HookListener } from "./runtime/hook-listener.ts";
 import type { MediaFactory } from "./runtime/media-handle.ts";
 import { realMediaFactory } from "./runtime/real-media.ts";
@@ -42,6 +43,8 @@ export interface ReadyLine {
   readonly hls: string | null;
   /** `rtmp://127.0.0.1:PORT` (publish with `ffmpeg ... -f flv <rtmp>/<path>`), null when disabled. */
   readonly rtmp: string | null;
+  /** `rtsp://127.0.0.1:PORT` (read/publish over TCP at `<rtsp>/<path>`), null when disabled. */
+  readonly rtsp: string | null;
   readonly control: string;
   readonly workDir: string;
   readonly demo?: readonly string[];
@@ -73,6 +76,7 @@ export class Simulator {
   readonly #playback: ServerSlot;
   readonly #hls: ServerSlot;
   readonly #rtmp: RtmpServer;
+  readonly #rtsp: RtspServer;
   readonly #hlsServer: HlsServer;
   readonly #hooks: HookListener;
   readonly #recorders: RecorderListener;
@@ -127,6 +131,7 @@ export class Simulator {
     // HLS sessions exist since v1.18.0; the v1.9.3 mimic serves the files without them.
     this.#hls = new ServerSlot(isModern(conf.version) ? this.#hlsServer.handler : createHlsHandler(hlsRoot));
     this.#rtmp = new RtmpServer({ core: this.core, hlsRoot, log: log.child({ component: "rtmp" }) });
+    this.#rtsp = new RtspServer({ core: this.core, hlsRoot, log: log.child({ component: "rtsp" }) });
     this.#hooks = new HookListener({
       version: conf.version,
       conf: () => this.core.liveConf,
@@ -235,6 +240,12 @@ export class Simulator {
     await this.#hls.sync(g.hls === true, String(g.hlsAddress));
     // RTMPS (rtmpEncryption optional/strict) is not simulated; plain RTMP listens unless strict.
     await this.#rtmp.sync(g.rtmp === true && g.rtmpEncryption !== "strict", String(g.rtmpAddress));
+    // RTSPS is not simulated either; plain RTSP listens unless rtspEncryption is strict.
+    const rtspEncryption = g.rtspEncryption ?? g.encryption;
+    await this.#rtsp.sync(
+      g.rtsp === true && rtspEncryption !== "strict",
+      this.#options.rtspListenAddress ?? String(g.rtspAddress),
+    );
   }
 
   readyLine(): ReadyLine {
@@ -247,6 +258,7 @@ export class Simulator {
       playback: this.#playback.url,
       hls: this.#hls.url,
       rtmp: this.#rtmp.url,
+      rtsp: this.#rtsp.url,
       control: this.#control?.url ?? "",
       workDir: this.#options.workDir,
     };
@@ -268,6 +280,7 @@ export class Simulator {
       this.#playback.close(),
       this.#hls.close(),
       this.#rtmp.close(),
+      this.#rtsp.close(),
     ]);
     await this.#control?.close();
   }

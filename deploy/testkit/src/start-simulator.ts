@@ -76,6 +76,8 @@ export interface StartedSimulator extends AsyncDisposable {
   readonly hlsUrl: string;
   /** `rtmp://127.0.0.1:PORT` ("" when RTMP is disabled): publish to `${rtmpUrl}/<path>`. */
   readonly rtmpUrl: string;
+  /** `rtsp://127.0.0.1:PORT` ("" when RTSP is disabled): read/publish `${rtspUrl}/<path>` over TCP. */
+  readonly rtspUrl: string;
   readonly controlUrl: string;
   readonly workDir: string;
   readonly configPath: string;
@@ -103,6 +105,9 @@ function baseConfig(): Record<string, unknown> {
     // MediaMTX's default is :1935 on every interface; tests need a free loopback port.
     rtmp: true,
     rtmpAddress: "127.0.0.1:0",
+    // Same for RTSP (:8554); UDP transports are not simulated, so TCP only.
+    rtsp: true,
+    rtspAddress: "127.0.0.1:0",
     // Like the default mediamtx.yml: without it no path is configured and nothing can publish.
     paths: { all_others: {} },
   };
@@ -193,6 +198,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
   if (demo) args.push("--demo");
   if (validateResponses) args.push("--validate-responses");
   if (applyDelayMs !== undefined) args.push("--apply-delay-ms", String(applyDelayMs));
+  // A whole yml without rtspAddress would listen on MediaMTX's :8554 in every parallel test.
+  if (configText !== undefined && !/rtspAddress/.test(configText))
+    args.push("--rtsp-listen-address", "127.0.0.1:0");
   if (hlsSessionCloseAfterMs !== undefined)
     args.push("--hls-session-close-after-ms", String(hlsSessionCloseAfterMs));
   const handle = spawnChild(process.execPath, { args, env, cwd: dir.path });
@@ -224,6 +232,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     playbackUrl: ready.playback ?? "",
     hlsUrl: ready.hls ?? "",
     rtmpUrl: ready.rtmp ?? "",
+    rtspUrl: ready.rtsp ?? "",
     controlUrl: ready.control,
     workDir: ready.workDir,
     configPath,

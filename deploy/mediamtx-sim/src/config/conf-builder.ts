@@ -20,6 +20,8 @@ const SIM_DEFAULTS: Record<string, unknown> = {
   hlsAddress: "127.0.0.1:8888",
   rtmp: true,
   rtmpAddress: "127.0.0.1:1935",
+  rtsp: true,
+  rtspAddress: "127.0.0.1:8554",
 };
 
 /** Builds configurations: MediaMTX's built-in defaults, and a yml file on top of them. */

@@ -39,3 +39,32 @@ export function publishRtmp(url: string, options: { seconds?: number; audio?: bo
 export function readRtmp(url: string, out: string, options: { seconds?: number } = {}): FfmpegClient {
   return start(["-i", url, "-t", String(options.seconds ?? 60), "-c", "copy", "-f", "flv", "-y", out]);
 }
+
+/** `ffmpeg -re <lavfi> -c:v libx264 -c:a aac -f rtsp -rtsp_transport tcp <url>` (an RTSP publisher). */
+export function publishRtsp(url: string, options: { seconds?: number } = {}): FfmpegClient {
+  const video = `testsrc2=size=${TEST_VIDEO.width}x${TEST_VIDEO.height}:rate=25`;
+  const args = [
+    "-re",
+    "-f",
+    "lavfi",
+    "-i",
+    video,
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=48000",
+  ];
+  args.push(
+    "-t",
+    String(options.seconds ?? 120),
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-tune",
+    "zerolatency",
+  );
+  args.push("-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac", "-b:a", "32k", "-ac", "1");
+  args.push("-f", "rtsp", "-rtsp_transport", "tcp", url);
+  return start(args);
+}

@@ -62,6 +62,8 @@ export function simConfigText(extra: Record<string, unknown>): string {
     hlsAddress: "127.0.0.1:0",
     rtmp: true,
     rtmpAddress: "127.0.0.1:0",
+    rtsp: true,
+    rtspAddress: "127.0.0.1:0",
   };
   return `${JSON.stringify({ ...base, ...extra }, null, 2)}\n`;
 }
