@@ -171,7 +171,11 @@ export class RtspConn implements Conn {
     if (session === undefined || this.#rtpIn === undefined) return;
     session.bytesIn += payload.length;
     const setup = this.#setups.find((s) => channel === s.rtpChannel || channel === s.rtpChannel + 1);
-    if (setup !== undefined) this.#rtpIn.send(setup.track, channel !== setup.rtpChannel, payload);
+    if (setup === undefined) return;
+    const rtcp = channel !== setup.rtpChannel;
+    if (rtcp) session.counts.inboundRTCP++;
+    else session.counts.inboundRTP++;
+    this.#rtpIn.send(setup.track, rtcp, payload);
   }
 
   async #handle(req: RtspRequest): Promise<void> {
@@ -394,6 +398,8 @@ export class RtspConn implements Conn {
       if (s === undefined) return;
       const frame = encodeInterleaved(s.rtpChannel + (rtcp ? 1 : 0), packet);
       session.bytesOut += packet.length;
+      if (rtcp) session.counts.outboundRTCP++;
+      else session.counts.outboundRTP++;
       this.#write(frame);
     });
     const n = this.#described?.trackCount ?? setups.length;

@@ -43,6 +43,9 @@ interface SessionJson {
   conns: string[];
   outboundBytes: number;
   inboundBytes: number;
+  outboundRTPPackets: number;
+  outboundRTCPPackets: number;
+  inboundRTPPackets: number;
 }
 
 describe("RTSP server", () => {
@@ -114,6 +117,9 @@ describe("RTSP server", () => {
       userAgent: expect.stringMatching(/^Lavf\d/),
       transport: "TCP",
     });
+    // Counted packets: at least one per 1400 payload bytes, and an RTCP sender report per track.
+    expect(session.outboundRTPPackets).toBeGreaterThan(session.outboundBytes / 1400);
+    expect(session.outboundRTCPPackets).toBeGreaterThanOrEqual(1);
     const conns = (await api("GET", "/v3/rtspconns/list")).json as {
       items: Array<{ id: string; session: string }>;
     };
@@ -164,6 +170,7 @@ describe("RTSP server", () => {
     const session = (await api("GET", `/v3/rtspsessions/get/${path.source?.id}`)).json as SessionJson;
     expect([session.state, session.path, session.query]).toEqual(["publish", "live/x", "k=v"]);
     expect(session.inboundBytes).toBeGreaterThan(0);
+    expect(session.inboundRTPPackets).toBeGreaterThan(session.inboundBytes / 1500);
     const probe = (await ffprobeJson(["-show_streams", `${sim.hlsUrl}/live/x/index.m3u8`], {
       timeoutMs: 30_000,
     })) as { streams: Array<{ codec_name: string; width?: number }> };

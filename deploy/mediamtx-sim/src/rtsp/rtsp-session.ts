@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Conn, Counter } from "../runtime/conn.ts";
+import type { Conn, Counter, RtpPacketCounts } from "../runtime/conn.ts";
 
 /** An RTSP session (`/v3/rtspsessions`, reader/source type `rtspSession`) of one TCP connection. */
 export class RtspSession implements Conn {
@@ -18,6 +18,7 @@ export class RtspSession implements Conn {
   readonly linked: string[];
   bytesIn = 0;
   bytesOut = 0;
+  readonly counts = { inboundRTP: 0, inboundRTCP: 0, outboundRTP: 0, outboundRTCP: 0 };
   readonly inbound: Counter = { value: () => this.bytesIn };
   readonly outbound: Counter = { value: () => this.bytesOut };
   readonly #close: () => void;
@@ -26,6 +27,10 @@ export class RtspSession implements Conn {
     this.remoteAddr = init.remoteAddr;
     this.linked = [init.connId];
     this.#close = init.close;
+  }
+
+  packets(): RtpPacketCounts {
+    return { ...this.counts };
   }
 
   /** Kicked or its path went away: the TCP connection closes. */

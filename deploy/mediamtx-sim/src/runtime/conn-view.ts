@@ -32,32 +32,40 @@ export function connView(c: Conn, version: MtxVersion, nowMs: number): Record<st
           bytesSent: outb,
         };
       }
-      return {
-        ...base,
-        ...who,
-        transport: "TCP",
-        profile: "AVP",
-        conns: [...c.linked],
-        ...bytes,
-        inboundRTPPackets: inPk,
-        inboundRTPPacketsLost: 0,
-        inboundRTPPacketsInError: 0,
-        inboundRTPPacketsJitter: 0,
-        inboundRTCPPackets: Math.floor(inPk / 100),
-        inboundRTCPPacketsInError: 0,
-        outboundRTPPackets: outPk,
-        outboundRTPPacketsReportedLost: 0,
-        outboundRTPPacketsDiscarded: 0,
-        outboundRTCPPackets: Math.floor(outPk / 100),
-        rtpPacketsReceived: inPk,
-        rtpPacketsSent: outPk,
-        rtpPacketsLost: 0,
-        rtpPacketsInError: 0,
-        rtpPacketsJitter: 0,
-        rtcpPacketsReceived: Math.floor(inPk / 100),
-        rtcpPacketsSent: Math.floor(outPk / 100),
-        rtcpPacketsInError: 0,
-      };
+      {
+        const pk = c.packets?.() ?? {
+          inboundRTP: inPk,
+          inboundRTCP: Math.floor(inPk / 100),
+          outboundRTP: outPk,
+          outboundRTCP: Math.floor(outPk / 100),
+        };
+        return {
+          ...base,
+          ...who,
+          transport: "TCP",
+          profile: "AVP",
+          conns: [...c.linked],
+          ...bytes,
+          inboundRTPPackets: pk.inboundRTP,
+          inboundRTPPacketsLost: 0,
+          inboundRTPPacketsInError: 0,
+          inboundRTPPacketsJitter: 0,
+          inboundRTCPPackets: pk.inboundRTCP,
+          inboundRTCPPacketsInError: 0,
+          outboundRTPPackets: pk.outboundRTP,
+          outboundRTPPacketsReportedLost: 0,
+          outboundRTPPacketsDiscarded: 0,
+          outboundRTCPPackets: pk.outboundRTCP,
+          rtpPacketsReceived: pk.inboundRTP,
+          rtpPacketsSent: pk.outboundRTP,
+          rtpPacketsLost: 0,
+          rtpPacketsInError: 0,
+          rtpPacketsJitter: 0,
+          rtcpPacketsReceived: pk.inboundRTCP,
+          rtcpPacketsSent: pk.outboundRTCP,
+          rtcpPacketsInError: 0,
+        };
+      }
     case "rtmpConn":
     case "rtmpsConn":
       if (old)

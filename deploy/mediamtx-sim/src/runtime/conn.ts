@@ -35,6 +35,16 @@ export interface Conn {
   readonly linked: string[];
   /** Closes a real client connection (RTMP); simulated sessions have none. */
   close?(): void;
+  /** RTP/RTCP packets really counted (a real RTSP session); else the API estimates them from bytes. */
+  packets?(): RtpPacketCounts;
+}
+
+/** Packet counters of an RTP session. */
+export interface RtpPacketCounts {
+  readonly inboundRTP: number;
+  readonly inboundRTCP: number;
+  readonly outboundRTP: number;
+  readonly outboundRTCP: number;
 }
 
 /** Something that yields a cumulative byte count at a given time. */
