@@ -114,6 +114,18 @@ describe("runDeepProbe on real media", () => {
     expect(result).toMatchObject({ kind: "failed", message: expect.stringContaining("404 Not Found") });
   });
 
+  it("keeps credentials and tokens of the URL out of a failure's message and stderr", async () => {
+    const url = `${sim.hlsUrl.replace("http://", "http://viewer:s3cret@")}/deep/nothing/index.m3u8?jwt=tok123`;
+    const result = await runDeepProbe(probeRequest(url));
+    expect(result.kind).toBe("failed");
+    const text = result.kind === "failed" ? `${result.message}\n${result.stderr}` : "";
+    expect([text.includes("s3cret"), text.includes("tok123"), text.includes("jwt=***")]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+  });
+
   it("refuses a request whose numbers cannot be ffmpeg options", async () => {
     await expect(
       runDeepProbe(probeRequest(hls("testsrc"), { sampleSeconds: Number.NaN })),

@@ -5,6 +5,7 @@ import { failureMessage } from "./failure-message.ts";
 import { type FfmpegLogFacts, FfmpegLogParser } from "./ffmpeg-log-parser.ts";
 import { schemeOf, toolEnv } from "./input-args.ts";
 import { type ProbeTarget, probeTarget } from "./probe-target.ts";
+import { redactUrl } from "./redact-url.ts";
 import { type GroupRun, runProcessGroup } from "./run-process-group.ts";
 import { validateDeepProbeRequest } from "./validate-deep-probe-request.ts";
 
@@ -96,10 +97,10 @@ function outcome(
   if (run.outcome === "timeout") return { kind: "timeout", elapsedMs };
   if (run.outcome === "aborted") return { kind: "aborted", elapsedMs };
   if (run.exitCode !== 0 || !facts.finished || (facts.video === null && facts.audio === null)) {
-    const message = facts.finished
-      ? "the stream has no audio or video track"
-      : failureMessage(run.stderrTail);
-    return { kind: "failed", message, stderr: run.stderrTail, elapsedMs };
+    // ffmpeg names its input in errors: never let credentials or tokens in the URL out.
+    const stderr = scrubUrls(run.stderrTail, [request.url, target.inputUrl]);
+    const message = facts.finished ? "the stream has no audio or video track" : failureMessage(stderr);
+    return { kind: "failed", message, stderr, elapsedMs };
   }
   return { kind: "measured", measurement: { ...measurement(facts, run), elapsedMs } };
 }
@@ -135,4 +136,11 @@ export async function runDeepProbe(
   } finally {
     request.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** `text` with every occurrence of the given URLs replaced by their redacted form. */
+function scrubUrls(text: string, urls: readonly string[]): string {
+  let scrubbed = text;
+  for (const url of urls) if (url !== "") scrubbed = scrubbed.replaceAll(url, redactUrl(url));
+  return scrubbed;
 }
