@@ -12,6 +12,7 @@ import type { Outbox } from "./outbox/index.ts";
 import type { PluginHost } from "./plugins/plugin-host.ts";
 import type { StopSteps } from "./stop-steps.ts";
 import type { LocalStore } from "./store/index.ts";
+import { streamChanges } from "./stream-changes.ts";
 
 /** What the hub connection uses of the running agent. */
 export interface ConnectHubOptions {
@@ -68,6 +69,7 @@ export function connectHub(options: ConnectHubOptions): LinkClient {
       outbox,
       telemetry: () => create(TelemetrySchema, telemetry()),
       telemetryIntervalMs: hubConfig.telemetryIntervalMs,
+      telemetryChanges: streamChanges(poller),
       logger,
     });
   };
@@ -87,7 +89,7 @@ export function connectHub(options: ConnectHubOptions): LinkClient {
     agentVersion: version,
     hello: () => ({ capabilities: host.names().map((name) => `plugin:${name}`) }),
     // With NATS, events and telemetry go there and the session carries control only.
-    ...(natsServers === undefined ? { outbox, telemetry } : {}),
+    ...(natsServers === undefined ? { outbox, telemetry, telemetryChanges: streamChanges(poller) } : {}),
     telemetryIntervalMs: hubConfig.telemetryIntervalMs,
     onNode: (node) => {
       const known = {

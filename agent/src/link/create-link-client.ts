@@ -90,6 +90,7 @@ async function runLoop(
           toEvent: options.toEvent ?? outboxRecordToEvent,
           telemetry: options.telemetry,
           telemetryIntervalMs: options.telemetryIntervalMs ?? DEFAULT_TELEMETRY_INTERVAL_MS,
+          telemetryChanges: options.telemetryChanges,
           commands: options.commands,
           welcomeTimeoutMs: options.welcomeTimeoutMs ?? DEFAULT_WELCOME_TIMEOUT_MS,
           logger,

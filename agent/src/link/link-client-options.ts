@@ -100,6 +100,12 @@ export interface LinkClientOptions {
   /** Latest-wins telemetry sent every `telemetryIntervalMs` over the session (no NATS). */
   readonly telemetry?: (() => TelemetryInit | undefined) | undefined;
   readonly telemetryIntervalMs?: number;
+  /**
+   * Subscribes to "the node's streams changed" (returns the unsubscribe): telemetry then goes
+   * out at once instead of at the next tick, so a new or vanished stream reaches the hub right
+   * after the poll that saw it.
+   */
+  readonly telemetryChanges?: (listener: () => void) => () => void;
   readonly commands: CommandHandlers;
   readonly logger: Logger;
   readonly backoff?: BackoffOptions;

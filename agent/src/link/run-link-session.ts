@@ -28,6 +28,8 @@ export interface LinkSessionRun {
   readonly toEvent: (record: OutboxRecord, node: NodeRef) => EventInit;
   readonly telemetry: (() => TelemetryInit | undefined) | undefined;
   readonly telemetryIntervalMs: number;
+  /** Subscribes to "the node's state changed": telemetry is then sent at once, not at the tick. */
+  readonly telemetryChanges: ((listener: () => void) => () => void) | undefined;
   readonly commands: CommandHandlers;
   readonly welcomeTimeoutMs: number;
   readonly logger: Logger;
@@ -59,6 +61,7 @@ export async function runLinkSession(run: LinkSessionRun): Promise<void> {
   // A failed send is reported by the response loop with the call's real status; just stop here.
   const sendOrStop = (request: SessionRequestInit) => send(request).catch(() => controller.abort());
   const timers: NodeJS.Timeout[] = [];
+  const cleanups: Array<() => void> = [];
   let pumpDone: Promise<void> = Promise.resolve();
   let pump: EventPump | undefined;
   const welcomeTimer = setTimeout(
@@ -89,7 +92,11 @@ export async function runLinkSession(run: LinkSessionRun): Promise<void> {
               heartbeatMs,
             ),
           );
-          if (run.telemetry !== undefined) timers.push(startTelemetry(run, node, sendOrStop));
+          if (run.telemetry !== undefined) {
+            const telemetry = startTelemetry(run, node, sendOrStop);
+            timers.push(telemetry.timer);
+            cleanups.push(telemetry.stop);
+          }
           if (run.outbox !== undefined) {
             pump = new EventPump({
               outbox: run.outbox,
@@ -133,6 +140,7 @@ export async function runLinkSession(run: LinkSessionRun): Promise<void> {
     fail(error);
   } finally {
     for (const timer of timers) clearTimeout(timer);
+    for (const cleanup of cleanups) cleanup();
     controller.abort();
     run.signal.removeEventListener("abort", stopOnAbort);
     await pumpDone;
@@ -144,7 +152,7 @@ function startTelemetry(
   run: LinkSessionRun,
   node: NodeRef,
   send: (request: SessionRequestInit) => Promise<void>,
-): NodeJS.Timeout {
+): { readonly timer: NodeJS.Timeout; readonly stop: () => void } {
   const tick = () => {
     let telemetry: TelemetryInit | undefined;
     try {
@@ -156,5 +164,12 @@ function startTelemetry(
     if (telemetry !== undefined) void send({ body: { case: "telemetry", value: { node, ...telemetry } } });
   };
   tick();
-  return setInterval(tick, run.telemetryIntervalMs);
+  const timer = setInterval(tick, run.telemetryIntervalMs);
+  // A change goes out at once; the interval restarts so the next tick is a full interval later.
+  const stop =
+    run.telemetryChanges?.(() => {
+      tick();
+      timer.refresh();
+    }) ?? (() => {});
+  return { timer, stop };
 }

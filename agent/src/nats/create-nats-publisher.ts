@@ -36,6 +36,8 @@ export interface NatsPublisherOptions {
   /** The node's current telemetry; undefined skips a tick (nothing known yet). */
   readonly telemetry?: () => Telemetry | undefined;
   readonly telemetryIntervalMs?: number;
+  /** Subscribes to "the node's streams changed": telemetry is then published at once. */
+  readonly telemetryChanges?: (listener: () => void) => () => void;
   readonly logger: Logger;
   /** Aborting it stops the publisher like `stop()`. */
   readonly signal?: AbortSignal;
@@ -214,7 +216,11 @@ async function publishTelemetry(
     environment: environmentFromName(node.environment),
   });
   const intervalMs = options.telemetryIntervalMs ?? DEFAULT_TELEMETRY_INTERVAL_MS;
+  let changed = Promise.withResolvers<void>();
+  const unsubscribe = options.telemetryChanges?.(() => changed.resolve()) ?? (() => {});
+  signal.addEventListener("abort", unsubscribe, { once: true });
   while (!signal.aborted) {
+    changed = Promise.withResolvers<void>();
     if (link.state === "connected") {
       try {
         const current = telemetry();
@@ -229,8 +235,8 @@ async function publishTelemetry(
         logger.warn({ err: error }, "telemetry not published");
       }
     }
-    // A reconnect sends the current state at once instead of waiting for the next tick.
-    await pause(intervalMs, signal, link.wake.promise);
+    // A reconnect or a change sends the current state at once instead of waiting for the tick.
+    await pause(intervalMs, signal, Promise.race([link.wake.promise, changed.promise]));
   }
 }
 

@@ -47,6 +47,38 @@ describe("agent ↔ hub over the gRPC link", () => {
     expect(sync.status).toBe(200);
   });
 
+  it("shows a new stream at the hub within 2 s of the agent's poll that found it", async () => {
+    // The telemetry tick is 30 s here: only "streams changed → telemetry now" can meet 2 s.
+    await using sim = await startSimulator({ config: { paths: { "~^live/.+$": {} } } });
+    await using hub = await startHub();
+    const node = await createNode(hub, { name: "edge-fast", environment: "dev", labels: {} });
+    await using agent = await startAgent({
+      config: {
+        mediamtx: { apiUrl: sim.apiUrl, pollIntervalMs: 500 },
+        hub: { url: hub.linkUrl, enrolToken: node.token, telemetryIntervalMs: 30_000 },
+      },
+    });
+    const hubPaths = async (): Promise<string[]> =>
+      (
+        (await hub.request("GET", `/api/v1/streams?node=${node.id}`)).body as Page<{ pathName: string }>
+      ).items.map((s) => s.pathName);
+    await waitFor(
+      async () => ((await agent.get("/api/v1/status")).body as { hub: { state: string } }).hub.state,
+      (state) => state === "connected",
+    );
+    await sim.control.publish("live/new", "synthetic");
+    await waitFor(
+      async () =>
+        ((await agent.get("/api/v1/streams")).body as Page<{ name: string }>).items.map((p) => p.name),
+      (names) => names.includes("live/new"),
+      10_000,
+      20,
+    );
+    const seenByAgentAt = Date.now();
+    await waitFor(hubPaths, (paths) => paths.includes("live/new"), 10_000, 20);
+    expect(Date.now() - seenByAgentAt).toBeLessThanOrEqual(2_000);
+  });
+
   it("refuses a second use of the enrolment token with a clear error", async () => {
     await using hub = await startHub();
     const node = await createNode(hub, {
