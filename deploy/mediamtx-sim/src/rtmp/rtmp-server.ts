@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { splitAddress } from "../util/http-listener.ts";
+import { listenLikeGo } from "../util/http-listener.ts";
 import { RtmpConn, type RtmpConnDeps } from "./rtmp-conn.ts";
 
 /** MediaMTX's RTMP listener (`rtmp: yes`, `rtmpAddress`); rebinds when the address changes. */
@@ -27,33 +27,16 @@ export class RtmpServer {
   }
 
   async #listen(address: string): Promise<void> {
-    const { host, port } = splitAddress(address);
     const server = createServer((socket) => {
       this.#sockets.add(socket);
       socket.on("close", () => this.#sockets.delete(socket));
       socket.setNoDelay(true);
       void new RtmpConn(socket, this.#deps).run();
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (e: NodeJS.ErrnoException) =>
-        reject(
-          new Error(
-            e.code === "EADDRINUSE" ? `listen tcp ${address}: bind: address already in use` : e.message,
-          ),
-        ),
-      );
-      server.listen(port, host === "" ? undefined : host, () => resolve());
-    });
-    const actual = (server.address() as { port: number }).port;
-    const shown =
-      host === "" || host === "0.0.0.0" || host === "::"
-        ? "127.0.0.1"
-        : host.includes(":")
-          ? `[${host}]`
-          : host;
+    const hostPort = await listenLikeGo(server, address);
     this.#server = server;
     this.#address = address;
-    this.#url = `rtmp://${shown}:${actual}`;
+    this.#url = `rtmp://${hostPort}`;
     this.#deps.log.info({ address }, `[RTMP] listener opened on ${address} (TCP)`);
   }
 

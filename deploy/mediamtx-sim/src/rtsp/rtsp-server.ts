@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { splitAddress } from "../util/http-listener.ts";
+import { listenLikeGo } from "../util/http-listener.ts";
 import { RtspConn, type RtspConnDeps } from "./rtsp-conn.ts";
 
 /** MediaMTX's RTSP listener (`rtsp: yes`, `rtspAddress`, TCP only); rebinds when the address changes. */
@@ -29,7 +29,6 @@ export class RtspServer {
   }
 
   async #listen(address: string): Promise<void> {
-    const { host, port } = splitAddress(address);
     const server = createServer((socket) => {
       this.#sockets.add(socket);
       socket.on("close", () => this.#sockets.delete(socket));
@@ -38,26 +37,10 @@ export class RtspServer {
       this.#running.add(running);
       void running.finally(() => this.#running.delete(running));
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (e: NodeJS.ErrnoException) =>
-        reject(
-          new Error(
-            e.code === "EADDRINUSE" ? `listen tcp ${address}: bind: address already in use` : e.message,
-          ),
-        ),
-      );
-      server.listen(port, host === "" ? undefined : host, () => resolve());
-    });
-    const actual = (server.address() as { port: number }).port;
-    const shown =
-      host === "" || host === "0.0.0.0" || host === "::"
-        ? "127.0.0.1"
-        : host.includes(":")
-          ? `[${host}]`
-          : host;
+    const hostPort = await listenLikeGo(server, address);
     this.#server = server;
     this.#address = address;
-    this.#url = `rtsp://${shown}:${actual}`;
+    this.#url = `rtsp://${hostPort}`;
     this.#deps.log.info({ address }, `[RTSP] listener opened on ${address} (TCP)`);
   }
 

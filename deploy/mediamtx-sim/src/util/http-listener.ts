@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 
 /** A listening HTTP server. */
 export interface HttpListener {
@@ -20,19 +20,13 @@ export function splitAddress(address: string): { host: string; port: number } {
   return { host, port };
 }
 
-/** Listens like Go's `net.Listen("tcp", address)`; rejects with `listen tcp ...: bind: address already in use`. */
-export async function listenHttp(
-  address: string,
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<HttpListener> {
+/**
+ * Makes `server` listen like Go's `net.Listen("tcp", address)`: rejects with MediaMTX's
+ * `listen tcp ...: bind: address already in use`, and resolves with the `host:port` to show
+ * (the real port; wildcard hosts as 127.0.0.1, IPv6 in brackets). Shared by every listener.
+ */
+export async function listenLikeGo(server: NetServer, address: string): Promise<string> {
   const { host, port } = splitAddress(address);
-  const server: Server = createServer(handler);
-  server.keepAliveTimeout = 5_000;
-  const sockets = new Set<Socket>();
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>
       reject(
@@ -50,9 +44,25 @@ export async function listenHttp(
       : host.includes(":")
         ? `[${host}]`
         : host;
+  return `${shown}:${actual}`;
+}
+
+/** Listens like Go's `net.Listen("tcp", address)`; rejects with `listen tcp ...: bind: address already in use`. */
+export async function listenHttp(
+  address: string,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<HttpListener> {
+  const server: Server = createServer(handler);
+  server.keepAliveTimeout = 5_000;
+  const sockets = new Set<Socket>();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  const hostPort = await listenLikeGo(server, address);
   return {
     address,
-    url: `http://${shown}:${actual}`,
+    url: `http://${hostPort}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
