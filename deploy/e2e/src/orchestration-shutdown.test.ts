@@ -109,6 +109,15 @@ describe("orchestration e2e: agent shutdown", () => {
         10_000,
         50,
       );
+      // The plugin records the group in the agent's state file a moment after the spawn: a crash
+      // before that write is the one case the sweep cannot see, so the test waits for it.
+      const recorded = new RegExp(`"pgid":\\s*${orphan}\\b`);
+      await waitFor(
+        () => readFile(`${data.path}/state.json`, "utf8").catch(() => ""),
+        (text) => recorded.test(text),
+        10_000,
+        50,
+      );
       crashed.signal("SIGKILL");
       await crashed.exited;
     } finally {
